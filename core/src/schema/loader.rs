@@ -425,6 +425,9 @@ pub(crate) fn parse(text: &str, path: &Path, depth: usize) -> Result<Schema> {
             schema.archival_code_raw = None;
         } else {
             let mut merged = schema.archival_code_raw.clone().unwrap_or_default();
+            if merged.element.is_empty() {
+                merged.element = "档号".into();
+            }
             if let Some(e) = &a.element {
                 merged.element = e.clone();
             }
@@ -860,7 +863,9 @@ pub(crate) struct RawPartDef {
     codes: BTreeMap<String, String>,
 }
 
-/// Finds an element by canonical path or by name (an ambiguous name is an error).
+/// Finds an element by canonical path or by name; a name shared by several elements means the
+/// first one in schema order (the DA/T 46 element before the record-folder ones), as
+/// [`Schema::element`] does.
 pub(crate) fn find_def(defs: &[ElementDef], s: &str) -> std::result::Result<usize, String> {
     let s = s.trim().trim_matches('/');
     if s.contains('/') {
@@ -869,23 +874,9 @@ pub(crate) fn find_def(defs: &[ElementDef], s: &str) -> std::result::Result<usiz
             .position(|d| d.path == s)
             .ok_or_else(|| format!("no element with path `{s}`"));
     }
-    let hits: Vec<usize> = defs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.name == s)
-        .map(|(i, _)| i)
-        .collect();
-    match hits.as_slice() {
-        [i] => Ok(*i),
-        [] => Err(format!("no element named `{s}`")),
-        many => Err(format!(
-            "element name `{s}` is ambiguous ({}); use its path",
-            many.iter()
-                .map(|&i| defs[i].path.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+    defs.iter()
+        .position(|d| d.name == s)
+        .ok_or_else(|| format!("no element named `{s}`"))
 }
 
 type Fail = (Origin, String);
