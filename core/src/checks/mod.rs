@@ -146,7 +146,12 @@ impl Checker {
     /// Fails only when the record's schema cannot be loaded; problems in the record are findings.
     pub fn check(&self, record: &Record) -> Result<Report> {
         let schema = self.schema_for(record)?;
-        let (mut report, _) = self.check_with(record, schema.as_ref(), Vec::new())?;
+        let mut extra = Vec::new();
+        if record.metadata.is_some() {
+            extra.push(Finding::new(&format!("{}-1-8", self.scheme.stage.prefix()), "duplicate.single_record", Outcome::NotApplicable, &record.id,
+                "单件检测：重复性在批次内或归档时对照已归档记录检测", "a single record: duplicates are judged across a batch, or against earlier captures in the outbox"));
+        }
+        let (mut report, _) = self.check_with(record, schema.as_ref(), extra)?;
         report.finish();
         Ok(report)
     }
