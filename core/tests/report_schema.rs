@@ -47,3 +47,22 @@ fn reports_validate_against_the_published_schema() {
     bad["verdict"] = "maybe".into();
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn fixture_manifest_validates_against_the_manifest_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/record-manifest.schema.json")).expect("schema"),
+    )
+    .expect("json");
+    let validator = jsonschema::validator_for(&schema).expect("valid JSON Schema");
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("fixtures/manifests/valid-wenshu/record.json"))
+            .expect("manifest"),
+    )
+    .expect("json");
+    assert!(validator.is_valid(&m));
+    let mut bad = m.clone();
+    bad["components"][0]["colour"] = "red".into();
+    assert!(!validator.is_valid(&bad));
+}
