@@ -54,20 +54,22 @@ pub fn run(args: &Args) -> i32 {
                 }
                 Err(e) => return cannot_run(e),
             },
-            Input::Batch(b) => match checker.check_batch(b) {
-                Ok((reports, batch)) => {
-                    for r in &reports {
-                        outcome.note(r);
-                        args.output.emit(r);
-                        if let Some(pb) = &pb {
-                            pb.inc(1);
-                        }
+            Input::Batch(b) => {
+                let mut emit = |r: guidang::Report| {
+                    outcome.note(&r);
+                    args.output.emit(&r);
+                    if let Some(pb) = &pb {
+                        pb.inc(1);
                     }
-                    outcome.note(&batch);
-                    args.output.emit(&batch);
+                };
+                match checker.check_batch_streaming(b, &mut emit) {
+                    Ok(batch) => {
+                        outcome.note(&batch);
+                        args.output.emit(&batch);
+                    }
+                    Err(e) => return cannot_run(e),
                 }
-                Err(e) => return cannot_run(e),
-            },
+            }
         }
     }
     if let Some(pb) = pb {
