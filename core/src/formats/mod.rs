@@ -392,8 +392,19 @@ pub fn identify_with(source: &Source, limits: &FormatLimits) -> Identification {
                 | FileFormat::OfficeOpenXmlSpreadsheet
                 | FileFormat::OfficeOpenXmlPresentation
         );
+    // PDF readers accept a header within the first 1024 bytes; so does identification.
+    let pdf_late = ff != FileFormat::PortableDocumentFormat
+        && head[..head.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-");
     let mut id = match ff {
         _ if zip_like => identify_zip(source, ff, limits),
+        _ if pdf_late => {
+            let mut i = Identification::new("PDF", "Portable Document Format", "application/pdf");
+            i.version = pdf_version(&head);
+            i.profile = pdf::sniff_pdfa_claim(source, limits);
+            i
+        }
         FileFormat::PortableDocumentFormat => {
             let mut i = Identification::new("PDF", "Portable Document Format", "application/pdf");
             i.version = pdf_version(&head);

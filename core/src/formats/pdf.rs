@@ -322,7 +322,9 @@ pub fn analyse(
         pdf_version: doc.version.clone(),
         pages: 0,
         objects: doc.objects.len(),
-        encrypted: doc.trailer.get(b"Encrypt").is_ok(),
+        encrypted: doc.trailer.has(b"Encrypt")
+            || doc.encryption_state.is_some()
+            || raw_encrypt_ref(bytes),
         encryption: None,
         xref_repaired: doc.xref_recovery.is_some(),
         actions: BTreeMap::new(),
@@ -340,6 +342,17 @@ pub fn analyse(
         problems.push(encrypted_problem(
             &p.to_string(),
             info.encryption.as_deref(),
+        ));
+    }
+    let v = info.pdf_version.as_bytes();
+    if !(v.len() == 3 && v[0].is_ascii_digit() && v[1] == b'.' && v[2].is_ascii_digit()) {
+        problems.push(Problem::quirk(
+            "pdf.bad_header_version",
+            format!("{p} 的文件头版本 `{}` 不合法", info.pdf_version),
+            format!(
+                "{p}: the header version `{}` is not valid",
+                info.pdf_version
+            ),
         ));
     }
     if let Some(r) = &doc.xref_recovery {
@@ -360,15 +373,19 @@ pub fn analyse(
     match catalog {
         None => {
             readable = Readable::No;
-            problems.push(Problem::unreadable(
-                if info.encrypted {
-                    "pdf.encrypted_unreadable"
-                } else {
-                    "pdf.no_catalog"
-                },
-                format!("{p} 没有可读的文档目录（/Root）"),
-                format!("{p} has no readable document catalog (/Root)"),
-            ));
+            problems.push(if info.encrypted {
+                Problem::unreadable(
+                    "pdf.encrypted_unreadable",
+                    format!("{p} 已加密且需要打开口令，无法读取文档目录与页面"),
+                    format!("{p} is encrypted with an open password: its catalog and pages cannot be read"),
+                )
+            } else {
+                Problem::unreadable(
+                    "pdf.no_catalog",
+                    format!("{p} 没有可读的文档目录（/Root）"),
+                    format!("{p} has no readable document catalog (/Root)"),
+                )
+            });
         }
         Some(_) => {
             info.pages = doc.get_pages().len();
@@ -384,7 +401,8 @@ pub fn analyse(
     }
     // Walk every object for active content, fonts, filters, embedded files.
     let mut w = Walk::new(&doc, limits);
-    for obj in doc.objects.values() {
+    for (id, obj) in &doc.objects {
+        w.current = Some(*id);
         w.visit(obj, 0);
         if w.exhausted {
             break;
@@ -458,6 +476,28 @@ pub fn analyse(
         }
     }
     (Some(info), problems, readable)
+}
+
+/// Whether the raw bytes hold `/Encrypt n g R` (a trailer or xref-stream entry): catches
+/// encryption that a repaired cross-reference table lost from the trailer.
+fn raw_encrypt_ref(bytes: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(pos) = find(&bytes[from..], b"/Encrypt") {
+        let at = from + pos + 8;
+        let rest = &bytes[at..bytes.len().min(at + 32)];
+        let text = String::from_utf8_lossy(rest);
+        let mut it = text.split_ascii_whitespace();
+        if let (Some(a), Some(b), Some(r)) = (it.next(), it.next(), it.next()) {
+            if a.chars().all(|c| c.is_ascii_digit())
+                && b.chars().all(|c| c.is_ascii_digit())
+                && r.starts_with('R')
+            {
+                return true;
+            }
+        }
+        from = at;
+    }
+    false
 }
 
 fn encrypted_problem(p: &str, how: Option<&str>) -> Problem {
@@ -606,12 +646,17 @@ struct Walk<'a> {
     lzw: usize,
     external_stream_keys: usize,
     widget_actions: usize,
+    widgets_without_ap: usize,
+    af_refs: std::collections::BTreeSet<lopdf::ObjectId>,
+    current: Option<lopdf::ObjectId>,
     need_appearances: bool,
     xfa: bool,
     perms_keys: Vec<String>,
 }
 
 struct EmbeddedSpec {
+    /// Object id when the file specification is an indirect object (for the /AF association).
+    id: Option<lopdf::ObjectId>,
     has_f_uf: bool,
     af_relationship: bool,
     subtype: bool,
@@ -637,6 +682,9 @@ impl<'a> Walk<'a> {
             lzw: 0,
             external_stream_keys: 0,
             widget_actions: 0,
+            widgets_without_ap: 0,
+            af_refs: Default::default(),
+            current: None,
             need_appearances: false,
             xfa: false,
             perms_keys: Vec::new(),
@@ -659,13 +707,13 @@ impl<'a> Walk<'a> {
                 }
             }
             Object::Dictionary(d) => {
-                self.dict(d, false);
+                self.dict(d, false, depth == 0);
                 for (_, v) in d.iter() {
                     self.visit(v, depth + 1);
                 }
             }
             Object::Stream(s) => {
-                self.dict(&s.dict, true);
+                self.dict(&s.dict, true, depth == 0);
                 for (_, v) in s.dict.iter() {
                     self.visit(v, depth + 1);
                 }
@@ -674,7 +722,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn dict(&mut self, d: &Dictionary, stream: bool) {
+    fn dict(&mut self, d: &Dictionary, stream: bool, top: bool) {
         let ty = name_of(d, b"Type");
         let subtype = name_of(d, b"Subtype");
         // Actions.
@@ -700,6 +748,16 @@ impl<'a> Walk<'a> {
         // Widgets and form fields with actions.
         if (subtype.as_deref() == Some("Widget") || d.has(b"FT")) && (d.has(b"A") || d.has(b"AA")) {
             self.widget_actions += 1;
+        }
+        if subtype.as_deref() == Some("Widget") && !d.has(b"AP") {
+            self.widgets_without_ap += 1;
+        }
+        if let Ok(Object::Array(af)) = d.get(b"AF") {
+            for x in af {
+                if let Object::Reference(id) = x {
+                    self.af_refs.insert(*id);
+                }
+            }
         }
         // Interactive form dictionary.
         if d.has(b"Fields") {
@@ -765,6 +823,7 @@ impl<'a> Walk<'a> {
                 _ => (false, false),
             };
             self.embedded.push(EmbeddedSpec {
+                id: if top { self.current } else { None },
                 has_f_uf: d.has(b"F") && d.has(b"UF"),
                 af_relationship: d.has(b"AFRelationship"),
                 subtype,
@@ -802,9 +861,17 @@ fn indicators(
         .and_then(PdfaClaim::part_number)
         .unwrap_or(2);
     let mut out = Vec::new();
-    // File header: %PDF-1.n at offset 0, then a comment with at least four bytes > 127.
-    let header_ok =
-        bytes.len() > 9 && bytes.starts_with(b"%PDF-1.") && bytes[7].is_ascii_digit() && {
+    // File header: %PDF-n.n at offset 0, then a comment with at least four bytes > 127.
+    let header_ok = bytes.len() > 9
+        && bytes.starts_with(b"%PDF-")
+        && (if part >= 2 {
+            bytes[5] == b'1'
+        } else {
+            bytes[5].is_ascii_digit()
+        })
+        && bytes[6] == b'.'
+        && bytes[7].is_ascii_digit()
+        && {
             let rest = &bytes[8..bytes.len().min(64)];
             let rest = rest
                 .strip_prefix(b"\r\n")
@@ -820,13 +887,14 @@ fn indicators(
         "1: 6.1.2; 2/3: 6.1.2",
         header_ok,
         if header_ok {
-            "%PDF-1.n header followed by a binary comment"
+            "%PDF-n.n header followed by a binary comment"
         } else {
-            "the header is not `%PDF-1.n` at offset 0 followed by a comment of four bytes > 127"
+            "the header is not `%PDF-n.n` at offset 0 followed by a comment of four bytes > 127"
         },
     ));
     // Trailer: /ID present, no /Encrypt.
-    let id_ok = matches!(doc.trailer.get(b"ID"), Ok(Object::Array(a)) if a.len() == 2);
+    let id_ok = matches!(doc.trailer.get(b"ID"), Ok(Object::Array(a))
+        if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(s, _) if !s.is_empty())));
     out.push(indicator(
         "trailer_id",
         "1: 6.1.3; 2/3: 6.1.3",
@@ -834,7 +902,7 @@ fn indicators(
         if id_ok {
             "trailer has /ID"
         } else {
-            "trailer has no two-element /ID"
+            "trailer has no /ID of two non-empty strings"
         },
     ));
     out.push(indicator(
@@ -949,14 +1017,14 @@ fn indicators(
     ));
     // Interactive forms.
     let forms_ok =
-        !w.need_appearances && (part < 2 || w.widget_actions == 0) && (part == 1 || true);
+        !w.need_appearances && w.widgets_without_ap == 0 && (part < 2 || w.widget_actions == 0);
     out.push(indicator(
         "forms",
         "1: 6.9; 2/3: 6.4.1",
         forms_ok,
         format!(
-            "NeedAppearances true: {}; widgets/fields with actions: {}",
-            w.need_appearances, w.widget_actions
+            "NeedAppearances true: {}; widgets without appearance: {}; widgets/fields with actions: {}",
+            w.need_appearances, w.widgets_without_ap, w.widget_actions
         ),
     ));
     out.push(indicator(
@@ -1021,12 +1089,15 @@ fn indicators(
             let bad = w
                 .embedded
                 .iter()
-                .filter(|e| !(e.has_f_uf && e.af_relationship && e.subtype))
+                .filter(|e| {
+                    let associated = e.id.is_none_or(|id| w.af_refs.contains(&id));
+                    !(e.has_f_uf && e.af_relationship && e.subtype && associated)
+                })
                 .count();
             (
                 bad == 0,
                 format!(
-                    "{n} embedded file(s), {bad} without F+UF, AFRelationship or a MIME /Subtype"
+                    "{n} embedded file(s), {bad} without F+UF, AFRelationship, a MIME /Subtype or an /AF association"
                 ),
             )
         }
