@@ -13,6 +13,7 @@ pub mod error;
 pub mod formats;
 pub mod record;
 pub mod report;
+pub mod scan;
 pub mod schema;
 pub mod xml;
 
