@@ -1,0 +1,1 @@
+//! Test PKI and signed fixtures (feature `testkit`).
