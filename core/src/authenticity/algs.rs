@@ -54,6 +54,8 @@ pub mod oids {
     pub const SHA512: &str = "2.16.840.1.101.3.4.2.3";
     /// MGF1.
     pub const MGF1: &str = "1.2.840.113549.1.1.8";
+    /// Ed25519.
+    pub const ED25519: &str = "1.3.101.112";
 }
 
 /// A hash function used inside signatures.
@@ -187,6 +189,8 @@ pub enum PublicKey {
         /// SEC1 point.
         point: Vec<u8>,
     },
+    /// An Ed25519 key (32 bytes).
+    Ed25519(Vec<u8>),
     /// A key type guidang cannot verify with (algorithm OID and curve OID).
     Unsupported(String),
 }
@@ -229,6 +233,7 @@ impl PublicKey {
                     bits,
                 }
             }
+            (oids::ED25519, _) => PublicKey::Ed25519(key.to_vec()),
             (oids::EC_PUBLIC_KEY, Some(oids::P256)) => PublicKey::Ec {
                 curve: Curve::P256,
                 point: key.to_vec(),
@@ -257,6 +262,7 @@ impl PublicKey {
                 Curve::P384 => "EC P-384".into(),
                 Curve::Sm2 => "SM2".into(),
             },
+            PublicKey::Ed25519(_) => "Ed25519".into(),
             PublicKey::Unsupported(s) => format!("unsupported key {s}"),
         }
     }
@@ -273,6 +279,8 @@ pub enum SigScheme {
     Ecdsa(HashAlg),
     /// SM2 with SM3 and the default distinguishing ID.
     Sm2Sm3,
+    /// Ed25519 (pure).
+    Ed25519,
 }
 
 impl SigScheme {
@@ -283,6 +291,7 @@ impl SigScheme {
             SigScheme::RsaPss(h) => format!("RSA-PSS / {}", h.name()),
             SigScheme::Ecdsa(h) => format!("ECDSA / {}", h.name()),
             SigScheme::Sm2Sm3 => "SM2 / SM3".into(),
+            SigScheme::Ed25519 => "Ed25519".into(),
         }
     }
 
@@ -299,6 +308,7 @@ impl SigScheme {
             SigScheme::Ecdsa(HashAlg::Sha512) => oids::ECDSA_SHA512,
             SigScheme::Ecdsa(_) => oids::ECDSA_SHA256,
             SigScheme::Sm2Sm3 => oids::SM2_SM3,
+            SigScheme::Ed25519 => oids::ED25519,
         }
     }
 
@@ -307,6 +317,7 @@ impl SigScheme {
         match *self {
             SigScheme::RsaPkcs1(h) | SigScheme::RsaPss(h) | SigScheme::Ecdsa(h) => h,
             SigScheme::Sm2Sm3 => HashAlg::Sm3,
+            SigScheme::Ed25519 => HashAlg::Sha512,
         }
     }
 
@@ -371,6 +382,7 @@ impl SigScheme {
             oids::ECDSA_SHA384 => SigScheme::Ecdsa(HashAlg::Sha384),
             oids::ECDSA_SHA512 => SigScheme::Ecdsa(HashAlg::Sha512),
             oids::SM2_SM3 | oids::SM2_1 | oids::SM2_CURVE => SigScheme::Sm2Sm3,
+            oids::ED25519 => SigScheme::Ed25519,
             oids::EC_PUBLIC_KEY => match key {
                 PublicKey::Ec {
                     curve: Curve::Sm2, ..
@@ -466,6 +478,9 @@ pub fn verify(scheme: SigScheme, key: &PublicKey, msg: &[u8], sig: &[u8]) -> Res
                 .verify(msg, sig)
                 .map_err(|_| "the ECDSA signature does not verify".to_string())
         }
+        (SigScheme::Ed25519, PublicKey::Ed25519(k)) => rs::UnparsedPublicKey::new(&rs::ED25519, k)
+            .verify(msg, sig)
+            .map_err(|_| "the Ed25519 signature does not verify".to_string()),
         (s, k) => Err(format!(
             "the signature algorithm {} does not match the key ({})",
             s.name(),

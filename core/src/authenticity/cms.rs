@@ -266,6 +266,8 @@ pub struct SignerOutcome {
     pub signature: Result<(), String>,
     /// Whether the signature verified only over the sorted (re-encoded) attributes.
     pub used_sorted_attrs: bool,
+    /// Whether the algorithms are ones guidang cannot verify (the outcome is indeterminate).
+    pub unsupported: bool,
 }
 
 /// Verifies one signer. `content_digest(h)` returns the digest of the signed content (the PDF
@@ -289,21 +291,32 @@ pub fn verify_signer(
         content_ok: None,
         signature: Err(String::new()),
         used_sorted_attrs: false,
-    };
-    let Some(cert) = cert else {
-        out.signature = Err("the signer's certificate is not in the signature".into());
-        return out;
+        unsupported: false,
     };
     let Some(h) = digest else {
+        out.unsupported = true;
         out.signature = Err(format!(
             "digest algorithm {} is not supported",
             si.digest_oid
         ));
         return out;
     };
+    if si.signed_attrs_raw.is_some() {
+        let md = si.attr(ATTR_MESSAGE_DIGEST).map(|t| t.value.to_vec());
+        let expected = match sd.econtent {
+            Some(ec) => h.digest(ec),
+            None => content_digest(h),
+        };
+        out.content_ok = Some(md.as_deref() == Some(expected.as_slice()));
+    }
+    let Some(cert) = cert else {
+        out.signature = Err("the signer's certificate is not in the signature".into());
+        return out;
+    };
     let scheme = match SigScheme::resolve(si.sig_alg, &cert.key, Some(h)) {
         Ok(s) => s,
         Err(x) => {
+            out.unsupported = true;
             out.signature = Err(x);
             return out;
         }
@@ -311,12 +324,6 @@ pub fn verify_signer(
     out.scheme = Some(scheme);
     match si.signed_attrs_raw {
         Some(raw) => {
-            let md = si.attr(ATTR_MESSAGE_DIGEST).map(|t| t.value.to_vec());
-            let expected = match sd.econtent {
-                Some(ec) => h.digest(ec),
-                None => content_digest(h),
-            };
-            out.content_ok = Some(md.as_deref() == Some(expected.as_slice()));
             let mut msg = raw.to_vec();
             msg[0] = tag::SET;
             out.signature = algs::verify(scheme, &cert.key, &msg, si.signature);

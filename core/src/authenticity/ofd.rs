@@ -29,15 +29,11 @@ pub fn verify_ofd(src: &Source, trust: &Trust, limits: &Limits) -> Result<Verifi
     let path = src.display_path();
     match src {
         Source::Path(p) => {
-            let mut z = ZipContainer::open(p, limits.zip.clone())?;
+            let mut z = ZipContainer::open(p, limits.zip)?;
             verify_container(&mut z, &path, trust, limits)
         }
         Source::Bytes(b) => {
-            let mut z = ZipContainer::new(
-                std::io::Cursor::new(b.as_slice()),
-                &path,
-                limits.zip.clone(),
-            )?;
+            let mut z = ZipContainer::new(std::io::Cursor::new(b.as_slice()), &path, limits.zip)?;
             verify_container(&mut z, &path, trust, limits)
         }
     }
@@ -195,9 +191,9 @@ fn seal_picture_note<R: Read + Seek>(z: &mut ZipContainer<R>, limits: &Limits) -
         if stamp || has_image {
             return Some(note(
                 "ofd.seal_image_only",
-                Status::Warn,
+                Status::Manual,
                 Some(n.clone()),
-                "文档含印章图案（注释中的图片），但没有电子签章或电子签名：印章图片不具备真实性保障",
+                "文档含印章图案（注释中的图片），但没有电子签章或电子签名：印章图片不能证明真实性，需人工注意",
                 "the document shows a seal picture (an image annotation) but carries no electronic seal or signature: a picture of a seal proves nothing",
             ));
         }
@@ -574,8 +570,9 @@ fn report_cms_signer(
     if let Some(c) = &o.cert {
         rep.signer = Some(c.subject.clone());
     }
-    let at = o.signing_time.or(declared_time).unwrap_or_else(super::now);
-    rep.signing_time = Some(fmt_time(at));
+    let stated = o.signing_time.or(declared_time);
+    rep.signing_time = stated.map(fmt_time);
+    let at = stated.unwrap_or_else(super::now);
     // The content: attached content must be Signature.xml or its SM3; detached = Signature.xml.
     let content_ok = match sd.econtent {
         Some(ec) => ec == sig_xml || ec == HashAlg::Sm3.digest(sig_xml).as_slice(),
@@ -619,7 +616,11 @@ fn report_cms_signer(
         ),
         Err(x) => rep.check(
             "cms.signature",
-            Status::Fail,
+            if o.unsupported {
+                Status::Indeterminate
+            } else {
+                Status::Fail
+            },
             None,
             format!("签名值验证失败：{x}"),
             format!("the signature fails: {x}"),
@@ -656,8 +657,8 @@ fn verify_bare(
 ) {
     rep.kind = SignatureKind::OfdBare;
     rep.algorithm = Some(SigScheme::Sm2Sm3.name());
+    rep.signing_time = declared_time.map(fmt_time);
     let at = declared_time.unwrap_or_else(super::now);
-    rep.signing_time = Some(fmt_time(at));
     if trust.signer_certs.is_empty() {
         rep.check(
             "ofd.bare_signature",
@@ -698,19 +699,32 @@ fn verify_bare(
                 "ofd.signer_cert",
             );
         }
-        None => rep.check(
-            "ofd.bare_signature",
-            Status::Fail,
-            None,
-            format!(
-                "签名值无法用所提供的 {} 个签名人证书验证",
-                trust.signer_certs.len()
-            ),
-            format!(
-                "the signature does not verify with any of the {} supplied signer certificates",
-                trust.signer_certs.len()
-            ),
-        ),
+        None => {
+            let at_sign: Vec<String> = trust
+                .signer_certs
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({} – {}{})",
+                        c.short_name(),
+                        fmt_time(c.not_before),
+                        fmt_time(c.not_after),
+                        if c.valid_at(at) {
+                            ""
+                        } else {
+                            ", not valid at the signing time"
+                        }
+                    )
+                })
+                .collect();
+            rep.check(
+                "ofd.bare_signature",
+                Status::Fail,
+                Some(at_sign.join("; ")),
+                format!("签名值无法用所提供的 {} 个签名人证书验证：证书与签名不匹配或签名后文件被改动（{}）", trust.signer_certs.len(), at_sign.join("；")),
+                format!("the signature does not verify with any of the {} supplied signer certificates: wrong certificate or Signature.xml changed ({})", trust.signer_certs.len(), at_sign.join("; ")),
+            )
+        }
     }
 }
 

@@ -76,6 +76,14 @@ pub fn verify_pdf_bytes(bytes: &[u8], trust: &Trust) -> Verification {
                 format!("签名覆盖文件的第 1 至 {end} 字节（其后的增量更新由后续签名覆盖）"),
                 format!("the signature covers bytes 0..{end}; the later incremental updates are covered by a later signature"),
             );
+        } else if dss_only(&bytes[end..]) {
+            rep.check(
+                "pdf.coverage",
+                Status::Warn,
+                Some(format!("{end}..{}", bytes.len())),
+                format!("签名后追加了 {} 字节的增量更新，仅含长期验证数据（DSS），未改动内容，但未被签名覆盖", bytes.len() - end),
+                format!("{} bytes were appended after the last signature; they only add long-term validation data (DSS), change no content, and are not covered", bytes.len() - end),
+            );
         } else {
             rep.check(
                 "pdf.coverage",
@@ -88,6 +96,24 @@ pub fn verify_pdf_bytes(bytes: &[u8], trust: &Trust) -> Verification {
         out.signatures.push(rep);
     }
     out
+}
+
+/// Whether an uncovered tail only adds PAdES validation data: it names `/DSS` and touches no
+/// page, annotation, content, font, XObject or form field.
+fn dss_only(tail: &[u8]) -> bool {
+    find(tail, b"/DSS", 0).is_some()
+        && [
+            &b"/Page"[..],
+            b"/Annot",
+            b"/Contents",
+            b"/Font",
+            b"/XObject",
+            b"/FT",
+            b"/JavaScript",
+            b"/OpenAction",
+        ]
+        .iter()
+        .all(|k| key_end(tail, k).is_none())
 }
 
 fn trailing_ws(b: &[u8]) -> usize {
@@ -176,8 +202,22 @@ fn dict_around(b: &[u8], at: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// Position just after `key` (a PDF name) in `dict`, when followed by a delimiter (so `/M` does
+/// not match `/MDP`).
+fn key_end(dict: &[u8], key: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = find(dict, key, from) {
+        let e = p + key.len();
+        match dict.get(e) {
+            Some(c) if c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_' => from = e,
+            _ => return Some(e),
+        }
+    }
+    None
+}
+
 fn name_value(dict: &[u8], key: &[u8]) -> Option<String> {
-    let p = find(dict, key, 0)? + key.len();
+    let p = key_end(dict, key)?;
     let p = skip_ws(dict, p);
     if dict.get(p) == Some(&b'/') {
         let e = dict[p + 1..]
@@ -191,7 +231,7 @@ fn name_value(dict: &[u8], key: &[u8]) -> Option<String> {
 }
 
 fn string_value(dict: &[u8], key: &[u8]) -> Option<Vec<u8>> {
-    let p = find(dict, key, 0)? + key.len();
+    let p = key_end(dict, key)?;
     let p = skip_ws(dict, p);
     match dict.get(p)? {
         b'(' => {
@@ -264,6 +304,9 @@ fn hex_decode(h: &[u8]) -> Option<Vec<u8>> {
 fn pdf_date(s: &str) -> Option<i64> {
     let s = s.trim().trim_start_matches("D:");
     let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.len() < 4 {
+        return None;
+    }
     let mut full = digits.clone();
     while full.len() < 14 {
         full.push_str(if full.len() < 8 { "01" } else { "00" });
@@ -349,6 +392,16 @@ fn scan(b: &[u8]) -> (Vec<Found>, Vec<SigCheck>) {
             ));
             continue;
         };
+        if contents.iter().all(|&c| c == 0) {
+            problems.push(SigCheck {
+                rule: "pdf.empty_signature".into(),
+                status: Status::Manual,
+                location: Some(format!("offset {p}")),
+                message_zh: "签名域已预留但没有签名值（未签署）".into(),
+                message_en: "a signature dictionary reserves space but holds no signature value (not signed)".into(),
+            });
+            continue;
+        }
         out.push(Found {
             range: r,
             contents,
@@ -477,8 +530,10 @@ fn verify_found(b: &[u8], f: &Found, idx: usize, trust: &Trust) -> SignatureRepo
         .as_ref()
         .map(|c| c.subject.clone())
         .or_else(|| f.name.clone());
-    let at = o.signing_time.or(f.time).unwrap_or_else(super::now);
-    rep.signing_time = Some(fmt_time(at));
+    let stated = o.signing_time.or(f.time);
+    rep.signing_time = stated.map(fmt_time);
+    // Without a stated signing time the certificate is judged at the time of checking.
+    let at = stated.unwrap_or_else(super::now);
     // adbe.pkcs7.sha1 puts SHA-1(ByteRange) as the attached content.
     let content_ok = match (sd.econtent, si.signed_attrs_raw) {
         (Some(ec), _) if f.sub_filter.as_deref() == Some("adbe.pkcs7.sha1") => {
@@ -488,7 +543,18 @@ fn verify_found(b: &[u8], f: &Found, idx: usize, trust: &Trust) -> SignatureRepo
         (None, None) => true,
         (Some(_), None) => false,
     };
-    if content_ok {
+    if o.digest.is_none() {
+        rep.check(
+            "pdf.message_digest",
+            Status::Indeterminate,
+            None,
+            format!("摘要算法 {} 不受支持，无法核对", si.digest_oid),
+            format!(
+                "digest algorithm {} is not supported; the digest was not checked",
+                si.digest_oid
+            ),
+        );
+    } else if content_ok {
         rep.check(
             "pdf.message_digest",
             Status::Ok,
@@ -512,6 +578,13 @@ fn verify_found(b: &[u8], f: &Found, idx: usize, trust: &Trust) -> SignatureRepo
             None,
             "签名值验证通过",
             "the signature value verifies",
+        ),
+        Err(x) if o.unsupported => rep.check(
+            "cms.signature",
+            Status::Indeterminate,
+            None,
+            format!("签名算法不受支持，无法验证：{x}"),
+            format!("the signature algorithm is not supported, it cannot be verified: {x}"),
         ),
         Err(x) => rep.check(
             "cms.signature",

@@ -253,8 +253,9 @@ fn verify_inner(
         }
     };
     let sign_time = parse_time_loose(&time_t);
-    let at = sign_time.or(input.declared_time).unwrap_or_else(super::now);
-    rep.signing_time = Some(fmt_time(at));
+    let stated = sign_time.or(input.declared_time);
+    rep.signing_time = stated.map(fmt_time);
+    let at = stated.unwrap_or_else(super::now);
     let _ = property;
 
     // 1. dataHash = SM3(Signature.xml)
