@@ -214,6 +214,14 @@ impl SigningKey {
         self
     }
 
+    /// The SM2 private scalar (32 bytes), for SM2 keys.
+    pub fn sm2_scalar(&self) -> Option<Vec<u8>> {
+        match &self.inner {
+            Inner::Sm2(k) => Some(k.to_bytes().to_vec()),
+            _ => None,
+        }
+    }
+
     /// The DER SubjectPublicKeyInfo of the key.
     pub fn public_key_spki(&self) -> &[u8] {
         &self.spki
