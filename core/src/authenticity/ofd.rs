@@ -74,6 +74,10 @@ fn verify_container<R: Read + Seek>(
     trust: &Trust,
     limits: &Limits,
 ) -> Result<Verification> {
+    if z.lookup("OFD.xml").is_none() {
+        // Some other zip (OOXML, a package…): not an OFD, nothing to verify here.
+        return Ok(Verification::empty(DocFormat::Other));
+    }
     let mut out = Verification::empty(DocFormat::Ofd);
     let ofd_xml = z.read("OFD.xml")?;
     let root = xml::parse(&ofd_xml, &path.join("OFD.xml"), &limits.xml)?.root;

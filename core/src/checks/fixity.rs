@@ -36,10 +36,10 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     };
     let mut seal_images = Vec::new();
     for (c, f) in ctx.record.components.iter().zip(ctx.facts) {
-        let family = f.format.as_ref().map(|i| i.family.as_str()).unwrap_or("");
-        if !matches!(family, "OFD" | "PDF" | "XML") {
-            continue;
+        if f.read_error.is_some() {
+            continue; // reported by the usability checks
         }
+        // verify_source sniffs the content itself (OFD zip, PDF, 数电票 XML; others are skipped).
         let v = match authenticity::verify_source_with(&c.source, &trust, &limits) {
             Ok(v) => v,
             Err(e) => {
