@@ -75,17 +75,18 @@ pub fn read_manifest(path: &Path) -> Result<Record> {
         origin: Origin::Manifest(path.to_path_buf()),
     };
     for (i, c) in m.components.into_iter().enumerate() {
-        let file =
-            match crate::container::normalize(&c.path) {
-                Some(n) if !n.is_empty() && !c.path.starts_with('/') => base.join(n),
-                _ => return Err(Error::invalid(
+        let file = match crate::container::normalize(&c.path) {
+            Some(n) if !n.is_empty() && !c.path.starts_with('/') => base.join(n),
+            _ => {
+                return Err(Error::invalid(
                     path,
                     format!(
                         "component path `{}` must be relative and stay inside the manifest folder",
                         c.path
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let name = c.name.clone().unwrap_or_else(|| {
             file.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
