@@ -5,6 +5,7 @@
 //! [`report`] (findings as data). Shared safe readers: [`xml`], [`container`], [`digest`], [`formats`].
 #![forbid(unsafe_code)]
 
+pub mod capture;
 pub mod catalogue;
 pub mod checks;
 pub mod container;

@@ -173,7 +173,8 @@ pub fn write_eep(
             &created,
             &sig,
         );
-        hasher.update(el.as_bytes());
+        // The exact bytes of <电子签名>…</电子签名> (without the newline written after it).
+        hasher.update(el.trim_end_matches('\n').as_bytes());
         out.s("<电子签名块>\n")?;
         out.s(&el)?;
         out.s("</电子签名块>\n")?;
