@@ -146,7 +146,13 @@ pub fn verify_package(path: &Path, opts: &VerifyOptions) -> Result<Report> {
         .unwrap_or_default();
     let kind;
     if meta.is_dir() {
-        if path.join("bagit.txt").is_file() {
+        let bag_like = path.join("bagit.txt").is_file()
+            || (path.join("data").is_dir() && !path.join(JIANJI_CATALOGUE).is_file())
+            || std::fs::read_dir(path)
+                .map_err(|e| Error::io(path, e))?
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("manifest-"));
+        if bag_like {
             kind = "bagit";
             verify_bag(path, opts, &scheme, &mut fs, &mut records)?;
         } else if path.join(JIANJI_CATALOGUE).is_file() || path.join(JIANJI_DESCRIPTOR).is_file() {
@@ -168,7 +174,8 @@ pub fn verify_package(path: &Path, opts: &VerifyOptions) -> Result<Report> {
         }
     } else {
         let head = Source::Path(path.to_path_buf()).head(64)?;
-        if head.starts_with(b"PK") {
+        let lower = subject.to_lowercase();
+        if head.starts_with(b"PK") || lower.ends_with(".zip") {
             kind = "zip";
             let tmp = TempDir::new("verify")?;
             match extract_zip(path, &tmp.0, opts.zip_limits) {
@@ -203,6 +210,7 @@ pub fn verify_package(path: &Path, opts: &VerifyOptions) -> Result<Report> {
             .skip_while(|b| **b == 0xEF || **b == 0xBB || **b == 0xBF || b.is_ascii_whitespace())
             .next()
             == Some(&b'<')
+            || lower.ends_with(".xml")
         {
             kind = "eep";
             verify_eep(path, opts, &scheme, &mut fs, &mut records)?;
