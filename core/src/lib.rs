@@ -6,12 +6,14 @@
 #![forbid(unsafe_code)]
 
 pub mod authenticity;
+pub mod capture;
 pub mod catalogue;
 pub mod checks;
 pub mod container;
 pub mod digest;
 pub mod error;
 pub mod formats;
+pub mod package;
 pub mod record;
 pub mod report;
 pub mod scan;
