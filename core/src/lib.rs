@@ -11,6 +11,7 @@ pub mod container;
 pub mod digest;
 pub mod error;
 pub mod formats;
+pub mod invoice;
 pub mod record;
 pub mod report;
 pub mod schema;
