@@ -235,10 +235,23 @@ impl InvoiceRegistry {
         Ok(self.len()? == 0)
     }
 
-    /// Rebuilds the registry from what the outbox holds: `(record id, file, invoice)` for every
-    /// captured invoice, in capture order. Replaces the whole content in one transaction; the first
-    /// record of a key wins and later ones are reported as duplicates.
+    /// Rebuilds the registry from what the outbox holds: `(record id, invoice)` for every captured
+    /// invoice, in capture order (the file is recorded as `outbox:<record id>`). See
+    /// [`InvoiceRegistry::rebuild_with_files`].
     pub fn rebuild<I>(&self, entries: I) -> Result<RebuildReport>
+    where
+        I: IntoIterator<Item = (String, Invoice)>,
+    {
+        self.rebuild_with_files(entries.into_iter().map(|(id, inv)| {
+            let file = format!("outbox:{id}");
+            (id, file, inv)
+        }))
+    }
+
+    /// Rebuilds the registry from `(record id, file, invoice)` entries in capture order. Replaces the
+    /// whole content in one transaction; the first record of a key wins and later ones are reported
+    /// as duplicates.
+    pub fn rebuild_with_files<I>(&self, entries: I) -> Result<RebuildReport>
     where
         I: IntoIterator<Item = (String, String, Invoice)>,
     {
