@@ -13,6 +13,7 @@ pub mod container;
 pub mod digest;
 pub mod error;
 pub mod formats;
+pub mod invoice;
 pub mod package;
 pub mod record;
 pub mod report;

@@ -7,6 +7,7 @@ mod batch;
 pub mod facts;
 mod fixity;
 mod format;
+mod invoice;
 mod metadata;
 mod security;
 mod usability;
@@ -109,6 +110,7 @@ const PROVIDERS: &[(&str, Provider)] = &[
     ("format", format::run),
     ("usability", usability::run),
     ("security", security::run),
+    ("invoice", invoice::run),
 ];
 
 /// Runs checks with one schema, scheme and options. Cheap to clone; safe to share across threads.
