@@ -7,6 +7,7 @@ pub mod datatype;
 mod loader;
 pub mod model;
 mod validate;
+mod view;
 
 pub use archival_code::{Agreement, ArchivalCodeRule, CodeIssue, CodePart};
 pub use datatype::{DatePattern, DateValue};
@@ -15,8 +16,9 @@ pub use model::{
     CharRule, Condition, Constraint, DataType, DomainValue, ElementDef, ElementKind, Origin,
     Pattern, ReasonableKind, ReasonableRule, RetentionRule,
 };
+pub use view::metadata_view;
 
-use crate::record::Metadata;
+use crate::record::{Metadata, Record};
 use crate::report::Finding;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
@@ -216,15 +218,30 @@ impl Schema {
     }
 
     /// Validates one record's metadata: DA/T 70 GD 1-2…1-7, 2-3, 2-4 findings, dated today
-    /// (local clock) for the "not in the future" rules.
+    /// (China standard time, UTC+8) for the "not in the future" rules.
     pub fn validate(&self, md: &Metadata) -> Vec<Finding> {
-        self.validate_at(md, chrono::Local::now().date_naive())
+        self.validate_at(md, today_cst())
+    }
+
+    /// Validates a record: its metadata, with the component attributes it declared outside the
+    /// metadata (manifest, builder) folded in as `文件数据/文档` entries ([`metadata_view`]).
+    /// `today` dates the "not in the future" rules. A record without metadata gives no findings.
+    pub fn validate_record(&self, record: &Record, today: chrono::NaiveDate) -> Vec<Finding> {
+        match metadata_view(record) {
+            Some(md) => self.validate_at(&md, today),
+            None => Vec::new(),
+        }
     }
 
     /// Same as [`Schema::validate`] with an explicit "today" (reproducible reports, `CheckOptions::now`).
     pub fn validate_at(&self, md: &Metadata, today: chrono::NaiveDate) -> Vec<Finding> {
         validate::run(self, md, today)
     }
+}
+
+/// Today in China standard time (UTC+8), the default "now" of validation.
+pub fn today_cst() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// Parses `CheckOptions::now` (an RFC 3339 date `2024-05-01` or datetime) into a date.

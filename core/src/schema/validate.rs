@@ -1031,7 +1031,7 @@ impl<'a> V<'a> {
                     Outcome::Pass,
                     &self.subject,
                     format!("{zh_what}检测通过，共检查 {checked} 项"),
-                    format!("{en_what}: {checked} elements checked, no problem"),
+                    format!("{en_what}: {checked} checked, no problem"),
                 )
                 .with("checked", checked)
             } else {
