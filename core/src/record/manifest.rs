@@ -75,17 +75,18 @@ pub fn read_manifest(path: &Path) -> Result<Record> {
         origin: Origin::Manifest(path.to_path_buf()),
     };
     for (i, c) in m.components.into_iter().enumerate() {
-        let file =
-            match crate::container::normalize(&c.path) {
-                Some(n) if !n.is_empty() && !c.path.starts_with('/') => base.join(n),
-                _ => return Err(Error::invalid(
+        let file = match crate::container::normalize(&c.path) {
+            Some(n) if !n.is_empty() && !c.path.starts_with('/') => base.join(n),
+            _ => {
+                return Err(Error::invalid(
                     path,
                     format!(
                         "component path `{}` must be relative and stay inside the manifest folder",
                         c.path
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let name = c.name.clone().unwrap_or_else(|| {
             file.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -100,19 +101,21 @@ pub fn read_manifest(path: &Path) -> Result<Record> {
             digests: c.digests.into_iter().collect(),
             line: None,
         };
+        let role = c.role.as_deref().map(Role::parse).unwrap_or(if i == 0 {
+            Role::Main
+        } else {
+            Role::Attachment
+        });
         if !file.is_file() {
             record.link_problems.push(LinkProblem {
                 name,
                 missing: true,
+                role: Some(role),
             });
             continue;
         }
         record.components.push(Component {
-            role: c.role.as_deref().map(Role::parse).unwrap_or(if i == 0 {
-                Role::Main
-            } else {
-                Role::Attachment
-            }),
+            role,
             name,
             sequence: c.sequence.unwrap_or(i as u32 + 1),
             title: c.title,
