@@ -376,6 +376,11 @@ pub(crate) fn parse(text: &str, path: &Path, depth: usize) -> Result<Schema> {
         schema
             .elements
             .retain(|d| d.path != removed && !d.path.starts_with(&prefix));
+        // Places inside the removed subtree are no longer places an element may appear.
+        for d in &mut schema.elements {
+            d.also_in
+                .retain(|a| a != &removed && !a.starts_with(&prefix));
+        }
     }
     // overrides
     for o in &raw.overrides {
