@@ -360,3 +360,13 @@ fn large_metadata_validates_linearly() {
     // 电子属性 + 4 required children in each of the 2002 文档, plus the record-level ones
     assert!(p.evidence["checked"].as_u64().unwrap() > 2002 * 4);
 }
+
+#[test]
+fn container_with_a_value() {
+    let mut md = base();
+    node_mut(&mut md, "来源").text = Some("某市人民政府办公室".into());
+    let f = only_fail(&md, "GD-1-3", "metadata.container_value");
+    assert_eq!(f.subject, "来源");
+    // 档号 is mixed: its value is expected
+    assert!(fails(&run(&base())).is_empty());
+}

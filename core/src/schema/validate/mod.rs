@@ -224,9 +224,30 @@ impl<'a> V<'a> {
                 );
                 self.problem("1-3", f);
             }
-            if def.kind.has_value() {
-                if let Some(t) = c.text.as_deref().filter(|t| !t.is_empty()) {
+            if let Some(t) = c.text.as_deref().filter(|t| !t.is_empty()) {
+                if def.kind.has_value() {
                     self.check_value(def, &ip, c, t);
+                } else {
+                    self.checked("1-3");
+                    let f = self.element_finding(
+                        "1-3",
+                        "metadata.container_value",
+                        Outcome::Fail,
+                        def,
+                        &ip,
+                        Some(c),
+                        Some(t),
+                        "container: sub-elements only",
+                        format!(
+                            "{} 是容器型元素，不应直接著录值“{t}”，应著录在其子元素中",
+                            def.path
+                        ),
+                        format!(
+                            "{} is a container: the value `{t}` belongs in one of its sub-elements",
+                            def.path
+                        ),
+                    );
+                    self.problem("1-3", f);
                 }
             }
             if def.kind.has_children() {
