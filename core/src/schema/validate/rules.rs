@@ -64,10 +64,10 @@ impl<'a> V<'a> {
                         } else {
                             format!("{}–{}", y - before, y + after)
                         };
-                        let _ = yi;
+                        let year_line = self.insts[yi].node.line;
                         self.reasonable_fail(
                             &r.id, di, dv,
-                            json!({"year_element": year, "year": y, "allowed_years": range}),
+                            json!({"year_element": year, "year": y, "year_line": year_line, "allowed_years": range}),
                             format!("{date}“{dv}”的年份 {dy} 与 {year}“{yv}”不符（应为 {range}）"),
                             format!("the year {dy} of {date} `{dv}` does not agree with {year} `{yv}` (expected {range})"),
                         );
