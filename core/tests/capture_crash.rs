@@ -84,6 +84,7 @@ fn sigkill_at_random_moments_leaves_a_consistent_outbox() {
     eprintln!("crash test: {iterations} kills, seed {seed}");
     let mut rng = Rng(seed);
     let mut killed_mid_run = 0;
+    let mut left_temporaries = 0;
     for it in 0..iterations {
         let format = formats[it % formats.len()];
         let outbox = root.path().join(format.name());
@@ -96,7 +97,7 @@ fn sigkill_at_random_moments_leaves_a_consistent_outbox() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(5 + rng.next() % 250));
+        std::thread::sleep(Duration::from_millis(20 + rng.next() % 600));
         match child.try_wait().unwrap() {
             Some(st) => {
                 let mut err = String::new();
@@ -115,7 +116,20 @@ fn sigkill_at_random_moments_leaves_a_consistent_outbox() {
             }
         }
         child.wait().unwrap();
+        // Evidence that kills land mid-write: a temporary package left behind.
+        if std::fs::read_dir(&outbox)
+            .map(|rd| {
+                rd.flatten()
+                    .any(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+            })
+            .unwrap_or(false)
+        {
+            left_temporaries += 1;
+        }
     }
+    eprintln!(
+        "{left_temporaries} of {iterations} kills left a half-written temporary package behind"
+    );
     assert_eq!(killed_mid_run, iterations);
     for format in formats {
         let outbox = root.path().join(format.name());
