@@ -2,6 +2,7 @@
 //! and, as they land, capture, package verification, journal verification and e-invoices.
 
 mod cmd_check;
+mod cmd_invoice;
 mod common;
 
 use clap::{Parser, Subcommand};
@@ -18,12 +19,15 @@ struct Cli {
 enum Cmd {
     /// Run the four-properties checks (四性检测) on records, manifests, batch folders or bare files.
     Check(cmd_check::Args),
+    /// Extract e-invoices (OFD, 数电票 XML, PDF) and print their fields and cross-checks.
+    Invoice(cmd_invoice::Args),
 }
 
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.cmd {
         Cmd::Check(a) => cmd_check::run(a),
+        Cmd::Invoice(a) => cmd_invoice::run(a),
     };
     std::process::exit(code);
 }

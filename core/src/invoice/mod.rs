@@ -138,6 +138,72 @@ pub fn from_invoice_text(text: &str) -> Invoice {
     pdf::from_text(text)
 }
 
+/// An invoice and its cross-checks.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Examined {
+    /// The extracted invoice.
+    pub invoice: Invoice,
+    /// Who sealed it (OFD only; empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seals: Vec<seal::SealInfo>,
+    /// Cross-check results.
+    pub checks: Vec<crosscheck::CheckResult>,
+}
+
+/// What guidang knows about who sealed an invoice file (OFD: read from the seals; XML and PDF:
+/// not readable here, with the reason).
+pub fn seal_evidence(
+    source: &Source,
+    inv: &Invoice,
+    limits: &InvoiceLimits,
+) -> crosscheck::SealEvidence {
+    use crosscheck::SealEvidence;
+    match inv.format {
+        InvoiceFormat::Ofd => {
+            let path = source.display_path();
+            let read = source
+                .open()
+                .and_then(|r| ZipContainer::new(r, &path, limits.zip))
+                .and_then(|mut z| seal::read_seals(&mut z, &limits.xml));
+            match read {
+                Ok(list) => SealEvidence::Ofd(list),
+                Err(e) => SealEvidence::Unreadable(e.to_string()),
+            }
+        }
+        InvoiceFormat::Xml => SealEvidence::NotReadable(
+            "数电票 XML 的税务机关签名（TaxBureauSignature）需 XML 签名验证，guidang 尚不支持 / the tax bureau's XML signature (TaxBureauSignature) needs XML-DSig verification, not yet supported".into(),
+        ),
+        InvoiceFormat::Pdf => SealEvidence::NotReadable(
+            "PDF 签章的签名者由 PDF 签名检测给出 / the signer of a PDF signature is reported by the PDF signature checks".into(),
+        ),
+    }
+}
+
+/// Extracts the invoice in a source and runs every cross-check against `capture_date`.
+pub fn examine(
+    source: &Source,
+    limits: &InvoiceLimits,
+    capture_date: chrono::NaiveDate,
+) -> Result<Examined> {
+    let invoice = extract_source(source, limits)?;
+    let evidence = seal_evidence(source, &invoice, limits);
+    let checks = crosscheck::run(&invoice, &evidence, capture_date);
+    let seals = match evidence {
+        crosscheck::SealEvidence::Ofd(list) => list,
+        _ => Vec::new(),
+    };
+    Ok(Examined {
+        invoice,
+        seals,
+        checks,
+    })
+}
+
+/// Today's date in China (UTC+8), the calendar invoices are dated in.
+pub fn today_cn() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 /// Whether an extraction found an invoice at all (a number, or the three amounts).
 pub fn is_invoice(inv: &Invoice) -> bool {
     inv.number.is_some()
