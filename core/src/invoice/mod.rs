@@ -4,6 +4,7 @@
 
 pub mod accounting;
 mod assemble;
+pub mod capture;
 pub mod credit_code;
 pub mod crosscheck;
 mod einvoice;
@@ -17,6 +18,7 @@ pub mod seal;
 mod xbrl;
 
 pub use accounting::{check_and_register, kuaiji_metadata, voucher_record, ExtraComponent};
+pub use capture::{capture_invoice, rebuild_from_outbox, InvoiceCapturer, InvoiceReceipt};
 pub use model::{
     FieldSource, Invoice, InvoiceFormat, InvoiceKind, LineItem, OriginalRef, Party, Provenance,
     SourceConflict, TagBinding,
@@ -166,16 +168,35 @@ pub fn seal_evidence(
                 .and_then(|r| ZipContainer::new(r, &path, limits.zip))
                 .and_then(|mut z| seal::read_seals(&mut z, &limits.xml));
             match read {
-                Ok(list) => SealEvidence::Ofd(list),
+                Ok(list) => SealEvidence::Read(list),
                 Err(e) => SealEvidence::Unreadable(e.to_string()),
             }
         }
         InvoiceFormat::Xml => SealEvidence::NotReadable(
             "数电票 XML 的税务机关签名（TaxBureauSignature）需 XML 签名验证，guidang 尚不支持 / the tax bureau's XML signature (TaxBureauSignature) needs XML-DSig verification, not yet supported".into(),
         ),
-        InvoiceFormat::Pdf => SealEvidence::NotReadable(
-            "PDF 签章的签名者由 PDF 签名检测给出 / the signer of a PDF signature is reported by the PDF signature checks".into(),
-        ),
+        InvoiceFormat::Pdf => {
+            // PDF signatures: signer subjects as the authenticity module reads them (their
+            // validity is judged by 1-1, not here).
+            let trust = crate::authenticity::trust::Trust::none();
+            match crate::authenticity::verify_source_with(source, &trust, &Default::default()) {
+                Ok(v) => SealEvidence::Read(
+                    v.signatures
+                        .iter()
+                        .map(|s| seal::SealInfo {
+                            signature: s.location.clone(),
+                            kind: "Sign".into(),
+                            format: s.kind.as_str().into(),
+                            signer_subject: s.signer.clone(),
+                            maker_subject: s.seal_maker.clone(),
+                            seal_name: s.seal_name.clone(),
+                            problem: None,
+                        })
+                        .collect(),
+                ),
+                Err(e) => SealEvidence::Unreadable(e.to_string()),
+            }
+        }
     }
 }
 
@@ -189,7 +210,7 @@ pub fn examine(
     let evidence = seal_evidence(source, &invoice, limits);
     let checks = crosscheck::run(&invoice, &evidence, capture_date);
     let seals = match evidence {
-        crosscheck::SealEvidence::Ofd(list) => list,
+        crosscheck::SealEvidence::Read(list) => list,
         _ => Vec::new(),
     };
     Ok(Examined {
