@@ -93,7 +93,7 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 /// The capture date: `CheckOptions::now` (RFC 3339 date or date-time) or today (UTC+8, the
 /// date printed on Chinese invoices).
 fn capture_date(now: Option<&str>) -> NaiveDate {
-    if let Some(d) = now.and_then(|s| invoice::parse::date(s)) {
+    if let Some(d) = now.and_then(invoice::parse::date) {
         return d;
     }
     invoice::today_cn()
