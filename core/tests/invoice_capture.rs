@@ -147,3 +147,90 @@ fn tampered_invoice_is_refused_and_not_registered() {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// Child side of [`two_processes_capture_the_same_invoice`]: does nothing unless the parent set
+/// `GUIDANG_CAPTURE_CHILD`.
+#[test]
+fn capture_child_process() {
+    let Ok(outbox) = std::env::var("GUIDANG_CAPTURE_CHILD") else {
+        return;
+    };
+    let id = std::env::var("GUIDANG_CAPTURE_ID").unwrap();
+    let go = PathBuf::from(std::env::var("GUIDANG_CAPTURE_GO").unwrap());
+    let cap = capturer(Path::new(&outbox));
+    let t0 = std::time::Instant::now();
+    while !go.exists() {
+        assert!(t0.elapsed().as_secs() < 60, "no start signal");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let r = cap.capture_invoice(&corpus("converter__1.ofd"), &json!({"电子文件号": id}), &[]);
+    match r {
+        Ok(_) => println!("CAPTURE=ok"),
+        Err(Error::Duplicate { earlier, .. }) => println!("CAPTURE=duplicate {earlier}"),
+        Err(e) => println!("CAPTURE=error {e}"),
+    }
+}
+
+#[test]
+fn two_processes_capture_the_same_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().join("outbox");
+    let go = dir.path().join("go");
+    drop(capturer(&outbox));
+    let exe = std::env::current_exe().unwrap();
+    let ids = ["PZ-A", "PZ-B", "PZ-C"];
+    let children: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            std::process::Command::new(&exe)
+                .args([
+                    "--exact",
+                    "capture_child_process",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("GUIDANG_CAPTURE_CHILD", &outbox)
+                .env("GUIDANG_CAPTURE_ID", id)
+                .env("GUIDANG_CAPTURE_GO", &go)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::fs::write(&go, b"go").unwrap();
+    let mut ok = Vec::new();
+    let mut dup = 0;
+    for (c, id) in children.into_iter().zip(ids) {
+        let out = c.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{id}: {text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if text.contains("CAPTURE=ok") {
+            ok.push(id);
+        } else if text.contains("CAPTURE=duplicate") {
+            dup += 1;
+        } else {
+            panic!("{id}: {text}");
+        }
+    }
+    assert_eq!(
+        ok.len(),
+        1,
+        "exactly one process captures the invoice: {ok:?}"
+    );
+    assert_eq!(dup, 2);
+    // Exactly one package in the journal, held by the winner.
+    let cap = capturer(&outbox);
+    let captured: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| cap.capturer().receipt(id).unwrap().is_some())
+        .collect();
+    assert_eq!(captured, ok);
+    assert_eq!(cap.registry().len().unwrap(), 1);
+}
