@@ -295,3 +295,17 @@ fn from_toml_resolves_relative_extends_against_path() {
     assert!(s.element("承办人").is_some());
     assert!(Schema::from_toml(text, Path::new("/nowhere/inline.toml")).is_err());
 }
+
+#[test]
+fn removing_the_component_section_keeps_the_schema_consistent() {
+    let t = "[schema]\nid = \"flat\"\nname = \"单文件记录\"\nextends = \"dat46-wenshu\"\nremove = [\"文件数据\", \"组件\"]\n";
+    let s = Schema::from_toml(t, Path::new("flat.toml")).unwrap();
+    assert!(s.element("文件数据").is_none());
+    assert!(s.element("电子属性").unwrap().also_in.is_empty());
+    // the example's 文件数据 is now unknown, and 电子属性 is required at the root
+    let fs = s.validate_at(&example("wenshu-元数据.xml"), today());
+    let f = fails(&fs);
+    assert_eq!(f.len(), 1, "{}", describe(&fs));
+    assert_eq!(f[0].subject, "电子属性");
+    assert_eq!(with_rule(&fs, "metadata.unknown_element").len(), 1);
+}

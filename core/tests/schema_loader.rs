@@ -15,6 +15,7 @@ fn refuse(text: &str) -> (Option<usize>, String) {
         Ok(_) => panic!("schema was accepted:\n{text}"),
         Err(Error::Schema { path, line, reason }) => {
             assert_eq!(path, p, "error names the file");
+            assert!(!reason.contains('\n'), "one-line reason: {reason}");
             (line, reason)
         }
         Err(e) => panic!("not a schema error: {e}"),
@@ -56,7 +57,11 @@ fn unknown_data_type_names_line() {
 #[test]
 fn bad_regex_names_line() {
     let t = format!("{HEAD}\n[[element]]\nname = \"甲\"\n\npattern = \"[0-9\"\n");
-    assert_refused(&t, 8, "bad regular expression");
+    assert_refused(
+        &t,
+        8,
+        "bad regular expression: `[0-9`: unclosed character class",
+    );
 }
 
 #[test]

@@ -334,3 +334,39 @@ fn findings_per_item_are_capped() {
     assert_eq!(more.len(), 1);
     assert_eq!(more[0].evidence["problems"], 150);
 }
+
+#[test]
+fn large_metadata_validates_linearly() {
+    // 2000 components and 5000 主题词: every instance is checked once.
+    let mut md = base();
+    let data = node_mut(&mut md, "文件数据");
+    let doc = data.children[0].clone();
+    for i in 0..2000 {
+        let mut d = doc.clone();
+        d.set("文档序号", (i + 3).to_string());
+        data.children.push(d);
+    }
+    for i in 0..5000 {
+        node_mut(&mut md, "内容描述")
+            .children
+            .push(MetaNode::leaf("主题词", format!("词{i}")));
+    }
+    let t = std::time::Instant::now();
+    let fs = run(&md);
+    let ms = t.elapsed().as_millis();
+    eprintln!("validated {} nodes in {ms} ms", md.count());
+    assert!(fails(&fs).is_empty(), "{}", describe(&fs));
+    let p = pass_of(&fs, "GD-2-4");
+    // 电子属性 + 4 required children in each of the 2002 文档, plus the record-level ones
+    assert!(p.evidence["checked"].as_u64().unwrap() > 2002 * 4);
+}
+
+#[test]
+fn container_with_a_value() {
+    let mut md = base();
+    node_mut(&mut md, "来源").text = Some("某市人民政府办公室".into());
+    let f = only_fail(&md, "GD-1-3", "metadata.container_value");
+    assert_eq!(f.subject, "来源");
+    // 档号 is mixed: its value is expected
+    assert!(fails(&run(&base())).is_empty());
+}

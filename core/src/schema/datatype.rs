@@ -333,4 +333,34 @@ mod tests {
         assert_eq!(parse_year("2024"), Some(2024));
         assert_eq!(parse_year("24"), None);
     }
+
+    fn typed(t: DataType) -> ElementDef {
+        let mut d = ElementDef::new("x");
+        d.data_type = t;
+        d
+    }
+
+    #[test]
+    fn types() {
+        let ok = |t: DataType, v: &str| check_type(&typed(t), v, &[]).is_ok();
+        assert!(ok(DataType::Integer, "-12") && !ok(DataType::Integer, "1.5"));
+        assert!(ok(DataType::PositiveInteger, "7"));
+        assert!(!ok(DataType::PositiveInteger, "0") && !ok(DataType::PositiveInteger, "+7"));
+        assert!(ok(DataType::NonNegativeInteger, "0") && !ok(DataType::NonNegativeInteger, "-1"));
+        assert!(ok(DataType::Decimal, "1234.50") && ok(DataType::Decimal, "-3"));
+        assert!(
+            !ok(DataType::Decimal, "1,234.50")
+                && !ok(DataType::Decimal, "1.")
+                && !ok(DataType::Decimal, "1e3")
+        );
+        let mut two = typed(DataType::Decimal);
+        two.fraction_digits = Some(2);
+        assert!(check_type(&two, "1.25", &[]).is_ok() && check_type(&two, "1.255", &[]).is_err());
+        assert!(ok(DataType::GYear, "2024") && !ok(DataType::GYear, "2024年"));
+        assert!(ok(DataType::Base64, "TUlJQg==\n") && !ok(DataType::Base64, "not base64!"));
+        let d = [DatePattern::parse("YYYYMMDD").unwrap()];
+        let e = check_type(&typed(DataType::Date), "2024-01-01", &d).unwrap_err();
+        assert_eq!(e.rule, "metadata.date_format");
+        assert_eq!(e.expected, "date: YYYYMMDD");
+    }
 }

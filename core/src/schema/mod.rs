@@ -4,6 +4,7 @@
 
 pub mod archival_code;
 pub mod datatype;
+mod finalize;
 mod loader;
 pub mod model;
 mod validate;

@@ -19,7 +19,7 @@ impl Pattern {
         let re = regex::RegexBuilder::new(&format!("^(?:{source})$"))
             .size_limit(1 << 20)
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| regex_error(source, &e))?;
         Ok(Pattern {
             source: source.to_string(),
             re,
@@ -30,7 +30,7 @@ impl Pattern {
         let re = regex::RegexBuilder::new(source)
             .size_limit(1 << 20)
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| regex_error(source, &e))?;
         Ok(Pattern {
             source: source.to_string(),
             re,
@@ -48,6 +48,21 @@ impl Pattern {
     pub(crate) fn regex(&self) -> &Regex {
         &self.re
     }
+}
+
+/// A regex error on one line: `` `[abc`: unclosed character class ``.
+fn regex_error(source: &str, e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid");
+    format!(
+        "`{source}`: {}",
+        last.strip_prefix("error: ").unwrap_or(last)
+    )
 }
 
 impl PartialEq for Pattern {
