@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
+/// lopdf's own object nesting limit (`lopdf::reader::MAX_NESTING_DEPTH`, not exported).
+const LOPDF_MAX_NESTING: usize = 100;
+
 /// Namespace of the PDF/A identification schema in XMP.
 pub const PDFAID_NS: &str = "http://www.aiim.org/pdfa/ns/id/";
 
@@ -370,6 +373,54 @@ pub fn analyse(
         }
     }
     let mut readable = Readable::Yes;
+    // A PDF ends with %%EOF (ISO 32000-1 7.5.5): without it in the last KiB the file is cut short.
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if find(tail, b"%%EOF").is_none() {
+        readable = Readable::No;
+        problems.push(Problem::unreadable(
+            "pdf.truncated",
+            format!("{p} 末尾没有 %%EOF 标记，文件不完整（被截断）"),
+            format!("{p} has no %%EOF marker at its end: the file is truncated"),
+        ));
+    }
+    // Objects the cross-reference table lists but the parser could not read (damaged, or
+    // nested past the parser's depth limit of {} levels).
+    let unreadable_objects: Vec<u32> = doc
+        .reference_table
+        .entries
+        .iter()
+        .filter(|(n, e)| {
+            // Only objects that are really written at their offset and still failed to parse;
+            // a table entry pointing at nothing is a dangling entry viewers ignore.
+            let lopdf::xref::XrefEntry::Normal { offset, generation } = e else {
+                return false;
+            };
+            let at = &bytes[(*offset as usize).min(bytes.len())..];
+            let at = &at[..at.len().min(64)];
+            let head = String::from_utf8_lossy(at);
+            head.trim_start()
+                .starts_with(&format!("{n} {generation} obj"))
+                && !doc.objects.keys().any(|(id, _)| id == *n)
+        })
+        .map(|(n, _)| *n)
+        .take(20)
+        .collect();
+    if !unreadable_objects.is_empty() && doc.xref_recovery.is_none() && !info.encrypted {
+        readable = Readable::No;
+        problems.push(Problem::unreadable(
+            "pdf.objects_unparsable",
+            format!(
+                "{p} 的交叉引用表所列对象无法解析（对象号 {:?}；损坏或嵌套超过 {} 层）",
+                unreadable_objects,
+                LOPDF_MAX_NESTING
+            ),
+            format!(
+                "{p}: objects listed in the cross-reference table cannot be parsed (numbers {:?}; damaged or nested deeper than {} levels)",
+                unreadable_objects,
+                LOPDF_MAX_NESTING
+            ),
+        ));
+    }
     match catalog {
         None => {
             readable = Readable::No;
@@ -388,7 +439,12 @@ pub fn analyse(
             });
         }
         Some(_) => {
-            info.pages = doc.get_pages().len();
+            // Count only page objects that really load.
+            info.pages = doc
+                .get_pages()
+                .values()
+                .filter(|id| matches!(doc.get_object(**id), Ok(Object::Dictionary(_))))
+                .count();
             if info.pages == 0 {
                 readable = Readable::No;
                 problems.push(Problem::unreadable(
