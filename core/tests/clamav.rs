@@ -3,7 +3,7 @@
 //! missing or unreachable clamd FAILS the test instead of skipping the clamd part.
 //! EICAR is assembled at run time; no EICAR file exists in the repository.
 
-mod common;
+mod fmtgen;
 
 use guidang::record::{Component, RecordBuilder, Role, Source};
 use guidang::report::{Finding, Outcome, Stage};
@@ -62,7 +62,7 @@ fn configured() -> Option<String> {
 
 #[test]
 fn no_scanner_means_manual() {
-    let f = scan_findings(&checker(None), "a.ofd", common::ofd("OFD", None, ""));
+    let f = scan_findings(&checker(None), "a.ofd", fmtgen::ofd("OFD", None, ""));
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].outcome, Outcome::Manual);
     assert!(f[0].message_en.contains("nothing was scanned"));
@@ -73,7 +73,7 @@ fn unreachable_scanner_fails_4_2() {
     let f = scan_findings(
         &checker(Some("unix:/nonexistent/guidang/clamd.sock".into())),
         "a.ofd",
-        common::ofd("OFD", None, ""),
+        fmtgen::ofd("OFD", None, ""),
     );
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].outcome, Outcome::Fail);
@@ -85,7 +85,7 @@ fn clamd_finds_eicar_bare_and_inside_ofd_and_passes_clean() {
     let Some(spec) = configured() else { return };
     let ch = checker(Some(spec.clone()));
     // Bare EICAR (in memory → INSTREAM of the buffer).
-    let f = scan_findings(&ch, "eicar.txt", common::eicar());
+    let f = scan_findings(&ch, "eicar.txt", fmtgen::eicar());
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].outcome, Outcome::Fail, "{f:?}");
     assert_eq!(f[0].rule, "scan.infected");
@@ -95,7 +95,7 @@ fn clamd_finds_eicar_bare_and_inside_ofd_and_passes_clean() {
     assert!(f[0].evidence.contains_key("database"));
     println!("bare EICAR: {sig}; {}", f[0].message_en);
     // EICAR as an attachment inside an OFD (zip): ClamAV unpacks it.
-    let ofd = common::ofd("OFD", Some(("readme.txt", &common::eicar())), "");
+    let ofd = fmtgen::ofd("OFD", Some(("readme.txt", &fmtgen::eicar())), "");
     let f = scan_findings(&ch, "invoice.ofd", ofd);
     assert_eq!(f[0].outcome, Outcome::Fail, "{f:?}");
     assert!(f[0].evidence["signature"]
@@ -107,7 +107,7 @@ fn clamd_finds_eicar_bare_and_inside_ofd_and_passes_clean() {
     let p = dir.path().join("eicar-in.ofd");
     std::fs::write(
         &p,
-        common::ofd("OFD", Some(("x.bin", &common::eicar())), ""),
+        fmtgen::ofd("OFD", Some(("x.bin", &fmtgen::eicar())), ""),
     )
     .unwrap();
     let c = Clamd::parse(&spec).unwrap();
@@ -115,7 +115,7 @@ fn clamd_finds_eicar_bare_and_inside_ofd_and_passes_clean() {
         matches!(c.scan(&Source::Path(p.clone())), ScanOutcome::Infected(s) if s.contains("EICAR"))
     );
     // Clean content passes and names the signature database.
-    let f = scan_findings(&ch, "clean.ofd", common::ofd("OFD", None, ""));
+    let f = scan_findings(&ch, "clean.ofd", fmtgen::ofd("OFD", None, ""));
     assert_eq!(f[0].outcome, Outcome::Pass, "{f:?}");
     assert!(f[0].message_en.contains("ClamAV"), "{}", f[0].message_en);
     println!("clean: {}", f[0].message_en);

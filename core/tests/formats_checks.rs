@@ -2,7 +2,7 @@
 //! declared mismatch), 3-4 (readable, with format/version/facts as evidence; quirks as warnings),
 //! 3-8 (encryption, OFD-A, minimum scan resolution), 1-10 数字化属性 and 4-9 (active content).
 
-mod common;
+mod fmtgen;
 
 use guidang::record::{Component, Declared, Digitization, RecordBuilder, Role};
 use guidang::report::{Finding, Outcome, Stage};
@@ -90,7 +90,7 @@ fn quirks_are_warnings_and_ofda_checked() {
     let c38: Vec<&Finding> = f.iter().filter(|x| x.code == "GD-3-8").collect();
     assert_eq!(c38[0].outcome, Outcome::Pass, "{c38:?}");
     // An OFD-A declaring Permissions breaks GB/T 42133 6.2.2 a.
-    let bad = common::ofd(
+    let bad = fmtgen::ofd(
         "OFD-A",
         None,
         "<ofd:Permissions><ofd:Edit>false</ofd:Edit></ofd:Permissions>",
@@ -150,7 +150,7 @@ fn pdfa_claim_reported_as_indicators_never_conformant() {
 
 #[test]
 fn office_extension_and_declared_mismatch() {
-    let docx = common::zip(&[
+    let docx = fmtgen::zip(&[
         ("[Content_Types].xml", br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.as_slice()),
         ("word/document.xml", br#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>"#.as_slice()),
         ("word/vbaProject.bin", b"\xD0\xCF\x11\xE0macro".as_slice()),
@@ -167,7 +167,7 @@ fn office_extension_and_declared_mismatch() {
     assert_eq!(s[0].outcome, Outcome::Fail);
     assert_eq!(s[0].rule, "office.macros");
     // An OFD named .pdf and declared as PDF.
-    let c = Component::from_bytes(Role::Main, "invoice.pdf", common::ofd("OFD", None, ""))
+    let c = Component::from_bytes(Role::Main, "invoice.pdf", fmtgen::ofd("OFD", None, ""))
         .with_declared(Declared {
             format: Some("PDF".into()),
             ..Declared::default()

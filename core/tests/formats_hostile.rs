@@ -2,7 +2,7 @@
 //! billion laughs, deep XML, deeply nested PDF, truncated PDF/JPEG/PNG/TIFF/OFD, a time budget):
 //! each is refused with a clear problem naming the file and the limit or defect — no panic, no hang.
 
-mod common;
+mod fmtgen;
 
 use guidang::formats::{self, Area, Details, FormatLimits, Inspection, Readable, Severity};
 use guidang::record::Source;
@@ -48,8 +48,8 @@ fn refused(ins: &Inspection, name: &str, needle: &str) {
 #[test]
 fn zip_bomb_refused() {
     let zeros = vec![0u8; 8 << 20];
-    let bomb = common::zip(&[
-        ("OFD.xml", common::ofd_xml("OFD").as_bytes()),
+    let bomb = fmtgen::zip(&[
+        ("OFD.xml", fmtgen::ofd_xml("OFD").as_bytes()),
         ("Doc_0/big.bin", &zeros),
     ]);
     assert!(bomb.len() < 200_000);
@@ -60,8 +60,8 @@ fn zip_bomb_refused() {
 
 #[test]
 fn zip_slip_and_absolute_paths_refused() {
-    let slip = common::zip(&[
-        ("OFD.xml", common::ofd_xml("OFD").as_bytes()),
+    let slip = fmtgen::zip(&[
+        ("OFD.xml", fmtgen::ofd_xml("OFD").as_bytes()),
         ("../../evil.sh", b"echo pwned"),
     ]);
     refused(
@@ -69,7 +69,7 @@ fn zip_slip_and_absolute_paths_refused() {
         "slip.ofd",
         "path traversal",
     );
-    let abs = common::zip(&[("/etc/cron.d/x", b"x".as_slice())]);
+    let abs = fmtgen::zip(&[("/etc/cron.d/x", b"x".as_slice())]);
     refused(&inspect_bytes("abs.zip", abs), "abs.zip", "absolute path");
 }
 
@@ -153,7 +153,7 @@ fn truncated_files_refused() {
     let ins = inspect_bytes("cut.pdf", cut);
     println!("cut.pdf: {:?} {:?}", ins.readable, ins.problems);
     refused(&ins, "cut.pdf", "");
-    let ofd = common::ofd("OFD", None, "");
+    let ofd = fmtgen::ofd("OFD", None, "");
     let ins = inspect_bytes("cut.ofd", ofd[..ofd.len() / 2].to_vec());
     refused(&ins, "cut.ofd", "zip");
     let jpg = jpeg(300, 1, true);
