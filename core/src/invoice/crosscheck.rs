@@ -386,11 +386,13 @@ pub fn credit_code_of(inv: &Invoice, seller: bool) -> CheckResult {
         ),
         CreditCodeCheck::Invalid(why) => CheckResult::new(
             rule,
-            // A wrong seller code puts the issuer in doubt; a wrong buyer code is for a person to
-            // compare with the unit's own code.
-            if seller { Outcome::Fail } else { Outcome::Warn },
-            format!("{zh_party}统一社会信用代码 {id} 无效: {why}"),
-            format!("{en_party} credit code {id} is not valid: {why}"),
+            // A warning, not a failure: the tax authority's seal (verified by 1-1) is what vouches
+            // for the invoice content, and real test invoices carry codes with a wrong check
+            // character (the corpus's sign__v4signed.ofd). A person confirms the code on the
+            // national invoice verification platform (全国增值税发票查验平台).
+            Outcome::Warn,
+            format!("{zh_party}统一社会信用代码 {id} 校验不通过: {why}；请在发票查验平台核实"),
+            format!("{en_party} credit code {id} fails its check: {why}; confirm it on the invoice verification platform"),
         ),
         CreditCodeCheck::LegacyTaxId => CheckResult::new(
             rule,
