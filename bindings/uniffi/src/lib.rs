@@ -4,8 +4,8 @@
 
 mod error;
 
-pub use error::GuidangError;
 use error::guard;
+pub use error::GuidangError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -274,7 +274,8 @@ impl Checker {
                 .as_deref()
                 .map(guidang::Schema::resolve)
                 .transpose()?;
-            let scheme = guidang::Scheme::resolve(options.scheme.as_deref().unwrap_or("gd-default"))?;
+            let scheme =
+                guidang::Scheme::resolve(options.scheme.as_deref().unwrap_or("gd-default"))?;
             let opts = guidang::CheckOptions {
                 trust_dir: options.trust_dir.map(PathBuf::from),
                 clamd: options.clamd,

@@ -26,6 +26,12 @@ pub struct PdfaClaim {
     /// `pdfaid:conformance` as written (`A`, `B`, `U`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conformance: Option<String>,
+    /// Every property used in the PDF/A identification namespace (`part`, `conformance`, `amd` …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<String>,
+    /// Prefixes bound to the PDF/A identification namespace (PDF/A requires `pdfaid`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prefixes: Vec<String>,
 }
 
 impl PdfaClaim {
@@ -44,6 +50,29 @@ impl PdfaClaim {
     pub fn part_number(&self) -> Option<u8> {
         self.part.trim().parse().ok()
     }
+    /// Problems with how the claim is written: a prefix other than `pdfaid`, or properties the
+    /// identification schema of that part does not define (PDF/A-1: part, conformance, amd;
+    /// PDF/A-2/3 add corr and rev).
+    pub fn schema_problems(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for p in &self.prefixes {
+            if p != "pdfaid" {
+                v.push(format!("prefix `{p}` instead of `pdfaid`"));
+            }
+        }
+        let allowed: &[&str] = if self.part.trim() == "1" {
+            &["part", "conformance", "amd"]
+        } else {
+            &["part", "conformance", "amd", "corr", "rev"]
+        };
+        for p in &self.properties {
+            if !allowed.contains(&p.as_str()) {
+                v.push(format!("undefined property pdfaid:{p}"));
+            }
+        }
+        v
+    }
+
     /// Whether part and conformance are values PDF/A defines (1a/1b, 2a/2b/2u, 3a/3b/3u, 4/4e/4f).
     pub fn well_formed(&self) -> bool {
         let c = self.conformance.as_deref().map(str::trim);
@@ -190,6 +219,8 @@ pub fn claim_from_text(text: &str) -> Option<PdfaClaim> {
     Some(PdfaClaim {
         part,
         conformance: value(text, "pdfaid:conformance").filter(|c| !c.is_empty()),
+        properties: Vec::new(),
+        prefixes: Vec::new(),
     })
 }
 
@@ -198,11 +229,26 @@ pub fn claim_from_xmp(root: &Element) -> Option<PdfaClaim> {
     let mut part = None;
     let mut conf = None;
     let mut prefixes: Vec<(String, String)> = Vec::new();
-    walk_xmp(root, &mut prefixes, &mut part, &mut conf, 0);
+    let mut seen = Seen::default();
+    walk_xmp(root, &mut prefixes, &mut part, &mut conf, &mut seen, 0);
     Some(PdfaClaim {
         part: part?,
         conformance: conf.filter(|c: &String| !c.is_empty()),
+        properties: seen.properties,
+        prefixes: seen.prefixes,
     })
+}
+
+#[derive(Default)]
+struct Seen {
+    properties: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+fn note(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
 }
 
 fn walk_xmp(
@@ -210,6 +256,7 @@ fn walk_xmp(
     prefixes: &mut Vec<(String, String)>,
     part: &mut Option<String>,
     conf: &mut Option<String>,
+    seen: &mut Seen,
     depth: usize,
 ) {
     if depth > 64 {
@@ -219,12 +266,16 @@ fn walk_xmp(
     for (k, v) in &el.attrs {
         if let Some(p) = k.strip_prefix("xmlns:") {
             prefixes.push((p.to_string(), v.clone()));
+            if v == PDFAID_NS {
+                note(&mut seen.prefixes, p);
+            }
         }
     }
     for (k, v) in &el.attrs {
         if let Some((p, local)) = k.split_once(':') {
             let ns = prefixes.iter().rev().find(|(q, _)| q == p).map(|(_, n)| n);
             if ns.map(String::as_str) == Some(PDFAID_NS) {
+                note(&mut seen.properties, local);
                 match local {
                     "part" => *part = Some(v.trim().to_string()),
                     "conformance" => *conf = Some(v.trim().to_string()),
@@ -234,6 +285,7 @@ fn walk_xmp(
         }
     }
     if el.ns.as_deref() == Some(PDFAID_NS) {
+        note(&mut seen.properties, &el.name);
         match el.name.as_str() {
             "part" => *part = Some(el.text.trim().to_string()),
             "conformance" => *conf = Some(el.text.trim().to_string()),
@@ -241,7 +293,7 @@ fn walk_xmp(
         }
     }
     for c in &el.children {
-        walk_xmp(c, prefixes, part, conf, depth + 1);
+        walk_xmp(c, prefixes, part, conf, seen, depth + 1);
     }
     prefixes.truncate(mark);
 }
@@ -682,6 +734,8 @@ const ACTION_TYPES: &[&str] = &[
     "Trans",
     "GoTo3DView",
     "RichMediaExecute",
+    "SetState",
+    "NOP",
 ];
 
 /// Facts collected by one pass over every object.
@@ -999,7 +1053,7 @@ fn indicators(
         },
     ));
     // Output intent.
-    let (oi_ok, oi_detail) = output_intent(doc);
+    let (oi_ok, oi_detail) = output_intent(doc, part);
     out.push(indicator(
         "output_intent",
         "1: 6.2.2; 2/3: 6.2.3",
@@ -1025,6 +1079,10 @@ fn indicators(
         "ResetForm",
         "ImportData",
         "JavaScript",
+        // Deprecated set-state and no-op actions (all parts); Hide (PDF/A-1 Corrigendum 2, PDF/A-2/3).
+        "SetState",
+        "NOP",
+        "Hide",
     ]
     .iter()
     .filter(|k| w.actions.contains_key(**k))
@@ -1032,7 +1090,6 @@ fn indicators(
     .collect();
     if part >= 2 {
         for k in [
-            "Hide",
             "SetOCGState",
             "Rendition",
             "Trans",
@@ -1094,26 +1151,49 @@ fn indicators(
         },
     ));
     // Metadata stream.
+    // The xpacket header must not carry the deprecated `bytes` or `encoding` attributes.
+    let packet_attr = xmp.and_then(|(b, _)| {
+        let t = String::from_utf8_lossy(&b[..b.len().min(512)]).into_owned();
+        let start = t.find("<?xpacket")?;
+        let end = t[start..].find("?>").map(|e| start + e).unwrap_or(t.len());
+        let header = &t[start..end];
+        ["bytes=", "encoding="]
+            .into_iter()
+            .find(|a| header.contains(a))
+            .map(|a| a.trim_end_matches('=').to_string())
+    });
     let xmp_ok = match xmp {
         None => false,
-        Some((_, d)) => !d.has(b"Filter") && xmp_parses,
+        Some((_, d)) => !d.has(b"Filter") && xmp_parses && packet_attr.is_none(),
     };
     out.push(indicator(
         "xmp",
         "1: 6.7.2/6.7.5; 2/3: 6.6.2.1",
         xmp_ok,
         match xmp {
-            None => "no XMP metadata stream in the catalog",
-            Some((_, d)) if d.has(b"Filter") => "the XMP metadata stream is filtered (compressed)",
-            Some(_) if !xmp_parses => "the XMP metadata is not well-formed XML",
-            Some(_) => "uncompressed, well-formed XMP metadata stream",
+            None => "no XMP metadata stream in the catalog".to_string(),
+            Some((_, d)) if d.has(b"Filter") => {
+                "the XMP metadata stream is filtered (compressed)".into()
+            }
+            Some(_) if !xmp_parses => "the XMP metadata is not well-formed XML".into(),
+            Some(_) if packet_attr.is_some() => format!(
+                "the xpacket header uses the `{}` attribute",
+                packet_attr.as_deref().unwrap_or_default()
+            ),
+            Some(_) => "uncompressed, well-formed XMP metadata stream".into(),
         },
     ));
+    let schema_problems = info
+        .pdfa
+        .as_ref()
+        .map(PdfaClaim::schema_problems)
+        .unwrap_or_default();
     let claim_ok = info
         .pdfa
         .as_ref()
         .map(PdfaClaim::well_formed)
-        .unwrap_or(false);
+        .unwrap_or(false)
+        && schema_problems.is_empty();
     out.push(indicator(
         "pdfaid",
         "1: 6.7.11; 2/3: 6.6.4",
@@ -1121,9 +1201,14 @@ fn indicators(
         match &info.pdfa {
             None => "no pdfaid:part in XMP".to_string(),
             Some(c) => format!(
-                "pdfaid:part={} conformance={}",
+                "pdfaid:part={} conformance={}{}",
                 c.part,
-                c.conformance.as_deref().unwrap_or("-")
+                c.conformance.as_deref().unwrap_or("-"),
+                if schema_problems.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", schema_problems.join(", "))
+                }
             ),
         },
     ));
@@ -1167,7 +1252,7 @@ fn indicators(
     out
 }
 
-fn output_intent(doc: &Document) -> (bool, String) {
+fn output_intent(doc: &Document, part: u8) -> (bool, String) {
     let Ok(cat) = doc.catalog() else {
         return (false, "no catalog".into());
     };
@@ -1209,6 +1294,36 @@ fn output_intent(doc: &Document) -> (bool, String) {
             "output intents name different destination profiles".into(),
         );
     }
+    // The ICC header: device class prtr/mntr (scnr too for PDF/A-2/3), and a version the part
+    // allows (PDF/A-1: ICC v2; PDF/A-2/3: up to v4).
+    if let Some(Object::Stream(st)) = deref(doc, &profiles[0]) {
+        let head = if st.dict.has(b"Filter") {
+            st.decompressed_content_with_limit(1 << 20)
+                .unwrap_or_default()
+        } else {
+            st.content.clone()
+        };
+        if head.len() >= 20 {
+            let class = String::from_utf8_lossy(&head[12..16]).into_owned();
+            let major = head[8];
+            let class_ok =
+                matches!(class.as_str(), "prtr" | "mntr") || (part >= 2 && class == "scnr");
+            let version_ok = if part == 1 { major <= 2 } else { major <= 4 };
+            if !class_ok || !version_ok {
+                return (
+                    false,
+                    format!(
+                        "destination ICC profile has device class `{class}` and version {major}"
+                    ),
+                );
+            }
+        } else {
+            return (
+                false,
+                "destination ICC profile is too short to have a header".into(),
+            );
+        }
+    }
     (
         true,
         format!(
@@ -1244,7 +1359,13 @@ mod tests {
         let bad = PdfaClaim {
             part: "2".into(),
             conformance: Some("Z".into()),
+            properties: vec!["part".into()],
+            prefixes: vec!["id".into()],
         };
         assert!(!bad.well_formed());
+        assert_eq!(
+            bad.schema_problems(),
+            vec!["prefix `id` instead of `pdfaid`".to_string()]
+        );
     }
 }
