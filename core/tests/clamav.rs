@@ -124,4 +124,13 @@ fn clamd_finds_eicar_bare_and_inside_ofd_and_passes_clean() {
         "/../../shared/corpus/ofd/sign__v4signed.ofd"
     ));
     assert_eq!(c.scan(&Source::Path(corpus)), ScanOutcome::Clean);
+    // ClamAV's own test file, when Debian's clamav-testfiles is installed (the script adds its
+    // signature then).
+    let clam = std::path::Path::new("/usr/share/clamav-testfiles/clam.exe");
+    if clam.exists() {
+        assert!(matches!(
+            c.scan(&Source::Path(clam.into())),
+            ScanOutcome::Infected(_)
+        ));
+    }
 }
