@@ -360,7 +360,8 @@ pub fn analyse(
                 .collect();
             problems.push(Problem::new(
                 Area::Compliance,
-                Severity::Error,
+                // A warning: these are indicators, not a validation.
+                Severity::Warning,
                 "pdfa.indicators_inconsistent",
                 format!(
                     "{p} 声明 {}，但 {} 项指标与声明不一致：{}",
