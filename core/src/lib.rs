@@ -6,14 +6,18 @@
 #![forbid(unsafe_code)]
 
 pub mod authenticity;
+pub mod capture;
 pub mod catalogue;
 pub mod checks;
 pub mod container;
 pub mod digest;
 pub mod error;
 pub mod formats;
+pub mod invoice;
+pub mod package;
 pub mod record;
 pub mod report;
+pub mod scan;
 pub mod schema;
 pub mod xml;
 

@@ -104,6 +104,83 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         counts(ctx, out);
     }
     continuity(ctx, out);
+    attachments(ctx, out);
+    if has_md {
+        environment(ctx, out);
+    }
+}
+
+/// 2-8 附件数据完整性: every declared 附件 is present and readable.
+fn attachments(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let r = ctx.record;
+    let present: Vec<_> = r
+        .components
+        .iter()
+        .zip(ctx.facts)
+        .filter(|(c, _)| c.role == crate::record::Role::Attachment)
+        .collect();
+    let missing: Vec<&str> = r
+        .link_problems
+        .iter()
+        .filter(|l| l.missing && l.role.as_ref() == Some(&crate::record::Role::Attachment))
+        .map(|l| l.name.as_str())
+        .collect();
+    if present.is_empty() && missing.is_empty() {
+        out.push(ctx.finding(
+            "2-8",
+            "attachments.none",
+            Outcome::NotApplicable,
+            &r.id,
+            "该件无附件",
+            "the record has no attachments",
+        ));
+        return;
+    }
+    for m in &missing {
+        out.push(ctx.finding(
+            "2-8",
+            "attachments.missing",
+            Outcome::Fail,
+            *m,
+            "元数据登记的附件缺失",
+            "an attachment named by the metadata is missing",
+        ));
+    }
+    let unreadable = present
+        .iter()
+        .filter(|(_, f)| f.read_error.is_some() || f.size() == Some(0))
+        .count();
+    if missing.is_empty() && unreadable == 0 {
+        out.push(ctx.finding(
+            "2-8",
+            "attachments.complete",
+            Outcome::Pass,
+            &r.id,
+            format!("{} 个附件齐全可读", present.len()),
+            format!("all {} attachments present and readable", present.len()),
+        ));
+    } else if unreadable > 0 {
+        out.push(ctx.finding(
+            "2-8",
+            "attachments.unreadable",
+            Outcome::Fail,
+            &r.id,
+            format!("{unreadable} 个附件为空或不可读"),
+            format!("{unreadable} attachments are empty or unreadable"),
+        ));
+    }
+}
+
+/// 3-5 软硬件环境: the creating application (文档创建程序) is recorded for every component.
+fn environment(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for c in &ctx.record.components {
+        out.push(match &c.declared.creating_application {
+            Some(app) => ctx.finding("3-5", "environment.recorded", Outcome::Pass, &c.name,
+                format!("已著录文档创建程序: {app}"), format!("creating application recorded: {app}")),
+            None => ctx.finding("3-5", "environment.unrecorded", Outcome::Warn, &c.name,
+                "未著录文档创建程序，无法判断软硬件环境", "no creating application (文档创建程序) recorded: the software environment is unknown"),
+        });
+    }
 }
 
 fn electronic_attributes(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -37,6 +37,23 @@ pub(super) fn run(
                     seen.entry(v).or_default().push(i);
                 }
             }
+            for (i, r) in records.iter().enumerate() {
+                if let Some(v) = r.meta(key) {
+                    if seen.get(v).is_some_and(|idx| idx.len() == 1) {
+                        out.per_record.push((
+                            i,
+                            Finding::new(
+                                &code("1-8"),
+                                "duplicate.unique",
+                                Outcome::Pass,
+                                &r.id,
+                                format!("{key}“{v}”在批次内唯一"),
+                                format!("{key} `{v}` is unique in the batch"),
+                            ),
+                        ));
+                    }
+                }
+            }
             let mut dup_count = 0;
             for (v, idx) in &seen {
                 if idx.len() > 1 {

@@ -7,13 +7,16 @@ mod batch;
 pub mod facts;
 mod fixity;
 mod format;
+mod invoice;
 mod metadata;
 mod security;
+mod usability;
 
 pub use facts::ComponentFacts;
 
 use crate::catalogue::{Automatable, Catalogue, ItemMode, Scheme};
 use crate::container::ZipLimits;
+use crate::formats::FormatLimits;
 use crate::record::{Batch, Record};
 use crate::report::{Finding, InputDigest, Outcome, Report, ReportKind, Stage, ToolInfo, Verdict};
 use crate::schema::Schema;
@@ -38,6 +41,20 @@ pub struct CheckOptions {
     pub zip_limits: ZipLimits,
     /// XML limits.
     pub xml_limits: XmlLimits,
+    /// Limits of the content inspection (PDF, images, time budget …); its `zip` and `xml` fields
+    /// are replaced by `zip_limits` and `xml_limits` (see [`CheckOptions::format_limits`]).
+    pub format_limits: FormatLimits,
+}
+
+impl CheckOptions {
+    /// The format limits in effect: `format_limits` with `zip_limits` and `xml_limits`.
+    pub fn format_limits(&self) -> FormatLimits {
+        FormatLimits {
+            zip: self.zip_limits,
+            xml: self.xml_limits,
+            ..self.format_limits
+        }
+    }
 }
 
 /// Everything a provider may look at.
@@ -91,7 +108,9 @@ const PROVIDERS: &[(&str, Provider)] = &[
     ("attributes", attributes::run),
     ("fixity", fixity::run),
     ("format", format::run),
+    ("usability", usability::run),
     ("security", security::run),
+    ("invoice", invoice::run),
 ];
 
 /// Runs checks with one schema, scheme and options. Cheap to clone; safe to share across threads.
@@ -146,7 +165,12 @@ impl Checker {
     /// Fails only when the record's schema cannot be loaded; problems in the record are findings.
     pub fn check(&self, record: &Record) -> Result<Report> {
         let schema = self.schema_for(record)?;
-        let (mut report, _) = self.check_with(record, schema.as_ref(), Vec::new())?;
+        let mut extra = Vec::new();
+        if record.metadata.is_some() {
+            extra.push(Finding::new(&format!("{}-1-8", self.scheme.stage.prefix()), "duplicate.single_record", Outcome::NotApplicable, &record.id,
+                "单件检测：重复性在批次内或归档时对照已归档记录检测", "a single record: duplicates are judged across a batch, or against earlier captures in the outbox"));
+        }
+        let (mut report, _) = self.check_with(record, schema.as_ref(), extra)?;
         report.finish();
         Ok(report)
     }
@@ -159,10 +183,11 @@ impl Checker {
         extra: Vec<Finding>,
     ) -> Result<(Report, Vec<ComponentFacts>)> {
         let t0 = Instant::now();
+        let limits = self.options.format_limits();
         let facts: Vec<ComponentFacts> = record
             .components
             .iter()
-            .map(ComponentFacts::measure)
+            .map(|c| ComponentFacts::measure_with(c, &limits))
             .collect();
         let mut timings = BTreeMap::new();
         timings.insert("measure".to_string(), ms(t0));
@@ -219,22 +244,59 @@ impl Checker {
         Ok((report, facts))
     }
 
-    /// Checks a batch: every record, then the batch items (1-8 duplicates, 2-6 continuity,
-    /// 2-1/2-2 totals against `batch.json`). Batch findings are added to the records they concern
-    /// and collected in a final batch report. An entry that could not be loaded at all gets a
-    /// record report with a failing 3-1.
+    /// Checks a batch and collects the reports; see [`Checker::check_batch_streaming`].
     pub fn check_batch(&self, batch: &Batch) -> Result<(Vec<Report>, Report)> {
+        let mut out = Vec::new();
+        let b = self.check_batch_streaming(batch, &mut |r| out.push(r))?;
+        Ok((out, b))
+    }
+
+    /// Checks a batch, handing each record's report to `on_report` as soon as it is ready (so a
+    /// large batch streams), and returns the batch report. The batch items (1-8 duplicates, 2-6
+    /// continuity, 2-1/2-2 totals against `batch.json`) need only metadata and file sizes, so they are
+    /// computed first and added to the records they concern. An entry that could not be loaded at
+    /// all gets a record report with a failing 3-1.
+    pub fn check_batch_streaming(
+        &self,
+        batch: &Batch,
+        on_report: &mut dyn FnMut(Report),
+    ) -> Result<Report> {
         let t0 = Instant::now();
-        let mut reports = Vec::new();
-        let mut loaded: Vec<(usize, &Record)> = Vec::new();
+        let records: Vec<&Record> = batch
+            .entries
+            .iter()
+            .filter_map(|(_, e)| e.as_ref().ok())
+            .collect();
+        let mut schemas = Vec::with_capacity(records.len());
+        for r in &records {
+            schemas.push(self.schema_for(r)?);
+        }
+        let schema = self
+            .schema
+            .clone()
+            .or_else(|| schemas.iter().flatten().next().cloned());
+        let total_bytes: u64 = records
+            .iter()
+            .flat_map(|r| r.components.iter())
+            .filter_map(|c| c.source.size().ok())
+            .sum();
+        let found = batch::run(self, &records, schema.as_ref(), batch, total_bytes);
+        let mut per_record: Vec<Vec<Finding>> = vec![Vec::new(); records.len()];
+        for (idx, f) in found.per_record {
+            per_record[idx].push(f);
+        }
+        let mut batch_findings =
+            self.finalize(found.batch, &batch.path.display().to_string(), true);
+        let mut any_fail = false;
+        let mut any_warn = false;
+        let mut idx = 0;
         for (path, entry) in &batch.entries {
-            match entry {
+            let mut report = match entry {
                 Ok(r) => {
-                    let schema = self.schema_for(r)?;
-                    let (rep, facts) = self.check_with(r, schema.as_ref(), Vec::new())?;
-                    let bytes: u64 = facts.iter().filter_map(|f| f.size()).sum();
-                    loaded.push((reports.len(), r));
-                    reports.push((rep, schema, bytes));
+                    let extra = self.finalize(std::mem::take(&mut per_record[idx]), &r.id, true);
+                    let (rep, _) = self.check_with(r, schemas[idx].as_ref(), extra)?;
+                    idx += 1;
+                    rep
                 }
                 Err(e) => {
                     let f = Finding::new(
@@ -245,81 +307,55 @@ impl Checker {
                         format!("无法读取该件: {e}"),
                         format!("the record cannot be read: {e}"),
                     );
-                    let findings = self.finalize(vec![f], &path.display().to_string(), true);
-                    let rep = Report {
-                        kind: ReportKind::Record,
-                        id: path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                        source: path.display().to_string(),
-                        stage: self.scheme.stage,
-                        verdict: Verdict::Fail,
-                        schema: "none".into(),
-                        scheme: self.scheme.id.clone(),
-                        tool: ToolInfo::default(),
-                        created: chrono::Utc::now()
-                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                        inputs: Vec::new(),
-                        timings_ms: BTreeMap::new(),
-                        summary: Default::default(),
-                        findings,
-                    };
-                    reports.push((rep, None, 0));
+                    let mut rep = self.empty_report(ReportKind::Record, path);
+                    rep.findings = self.finalize(vec![f], &path.display().to_string(), true);
+                    batch_findings.extend(rep.findings.iter().cloned());
+                    rep
                 }
-            }
+            };
+            report.findings.sort_by_key(|f| order_key(&f.code));
+            report.finish();
+            any_fail |= report.verdict == Verdict::Fail;
+            any_warn |= report.verdict == Verdict::Warn;
+            on_report(report);
         }
-        let records: Vec<&Record> = loaded.iter().map(|(_, r)| *r).collect();
-        let schema = self
-            .schema
-            .clone()
-            .or_else(|| reports.iter().find_map(|(_, s, _)| s.clone()));
-        let total_bytes: u64 = reports.iter().map(|(_, _, b)| *b).sum();
-        let per_record = batch::run(self, &records, schema.as_ref(), batch, total_bytes);
-        let mut batch_findings = Vec::new();
-        for (idx, f) in per_record.per_record {
-            let (ri, _) = loaded[idx];
-            let mut f = self.finalize(vec![f], &records[idx].id, true);
-            batch_findings.extend(f.iter().cloned());
-            reports[ri].0.findings.append(&mut f);
-        }
-        batch_findings.extend(self.finalize(
-            per_record.batch,
-            &batch.path.display().to_string(),
-            true,
-        ));
-        let mut out = Vec::new();
-        for (mut r, _, _) in reports {
-            r.findings.sort_by_key(|f| order_key(&f.code));
-            r.finish();
-            out.push(r);
-        }
-        let mut timings = BTreeMap::new();
-        timings.insert("total".to_string(), ms(t0));
+        let mut b = self.empty_report(ReportKind::Batch, &batch.path);
+        b.schema = schema.map(|s| s.id).unwrap_or_else(|| "none".into());
         batch_findings.sort_by_key(|f| order_key(&f.code));
-        let mut b = Report {
-            kind: ReportKind::Batch,
-            id: batch.path.display().to_string(),
-            source: batch.path.display().to_string(),
+        b.findings = batch_findings;
+        b.timings_ms.insert("total".to_string(), ms(t0));
+        b.finish();
+        // The batch fails if any record fails, and warns if any record warns.
+        if any_fail {
+            b.verdict = Verdict::Fail;
+        } else if b.verdict == Verdict::Pass && any_warn {
+            b.verdict = Verdict::Warn;
+        }
+        Ok(b)
+    }
+
+    fn empty_report(&self, kind: ReportKind, path: &std::path::Path) -> Report {
+        Report {
+            kind,
+            id: match kind {
+                ReportKind::Batch => path.display().to_string(),
+                ReportKind::Record => path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            },
+            source: path.display().to_string(),
             stage: self.scheme.stage,
             verdict: Verdict::Pass,
-            schema: schema.map(|s| s.id).unwrap_or_else(|| "none".into()),
+            schema: "none".into(),
             scheme: self.scheme.id.clone(),
             tool: ToolInfo::default(),
             created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             inputs: Vec::new(),
-            timings_ms: timings,
+            timings_ms: BTreeMap::new(),
             summary: Default::default(),
-            findings: batch_findings,
-        };
-        b.finish();
-        // The batch fails if any record fails.
-        if out.iter().any(|r| r.verdict == Verdict::Fail) {
-            b.verdict = Verdict::Fail;
-        } else if b.verdict == Verdict::Pass && out.iter().any(|r| r.verdict == Verdict::Warn) {
-            b.verdict = Verdict::Warn;
+            findings: Vec::new(),
         }
-        Ok((out, b))
     }
 
     /// Applies the scheme: drops items switched off, sets `blocking` and `clause`, and (unless

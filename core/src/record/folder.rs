@@ -193,6 +193,7 @@ pub fn read_record_folder(dir: &Path) -> Result<Record> {
                     name
                 },
                 missing: true,
+                role: Some(role),
             }),
         }
     }
@@ -241,6 +242,7 @@ fn collect_undeclared(dir: &Path, md_path: &Path, record: &mut Record) -> Result
         .extend(extra.into_iter().map(|name| LinkProblem {
             name,
             missing: false,
+            role: None,
         }));
     Ok(())
 }

@@ -101,19 +101,21 @@ pub fn read_manifest(path: &Path) -> Result<Record> {
             digests: c.digests.into_iter().collect(),
             line: None,
         };
+        let role = c.role.as_deref().map(Role::parse).unwrap_or(if i == 0 {
+            Role::Main
+        } else {
+            Role::Attachment
+        });
         if !file.is_file() {
             record.link_problems.push(LinkProblem {
                 name,
                 missing: true,
+                role: Some(role),
             });
             continue;
         }
         record.components.push(Component {
-            role: c.role.as_deref().map(Role::parse).unwrap_or(if i == 0 {
-                Role::Main
-            } else {
-                Role::Attachment
-            }),
+            role,
             name,
             sequence: c.sequence.unwrap_or(i as u32 + 1),
             title: c.title,

@@ -279,6 +279,8 @@ pub struct LinkProblem {
     pub name: String,
     /// `true` if declared but not found; `false` if found but not declared.
     pub missing: bool,
+    /// Declared role, for declared-but-missing files.
+    pub role: Option<Role>,
 }
 
 /// A record (件): metadata plus components.
