@@ -22,6 +22,20 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/invoices")).join(name)
 }
 
+/// Voucher metadata a business system gives: record id, 档号 and its parts, 文档创建程序.
+fn voucher(id: &str, year: u32, n: u32) -> serde_json::Value {
+    json!({
+        "电子文件号": id,
+        "档号": {
+            "#text": format!("Z109-KU·{year}·D30·CWK-{n:04}"),
+            "全宗号": "Z109",
+            "机构或问题": "财务科",
+            "室编件号": n.to_string(),
+        },
+        "文档创建程序": "电子发票服务平台",
+    })
+}
+
 #[test]
 fn kuaiji_metadata_from_invoice() {
     let (rec, inv) = voucher_record(&corpus("converter__1.ofd"), &json!({}), &[]).unwrap();
@@ -46,7 +60,21 @@ fn kuaiji_metadata_from_invoice() {
         md.text_at(paths::RETENTION),
         Some(accounting::DEFAULT_RETENTION)
     );
-    assert_eq!(md.text_at(paths::DATE), Some("20200723"));
+    assert_eq!(md.text_at(paths::DATE), Some("2020-07-23"));
+    assert_eq!(
+        md.text_at(paths::FONDS_UNIT),
+        Some("江苏京利华新材料有限公司")
+    );
+    assert_eq!(md.text_at(paths::CATEGORY), Some("会计凭证"));
+    assert_eq!(md.text_at(paths::VOUCHER_TYPE), Some("原始凭证"));
+    assert_eq!(md.text_at(paths::AGGREGATION_TYPE), Some("单件"));
+    assert_eq!(md.text_at(paths::PAGES), Some("1"));
+    assert_eq!(md.text_at(paths::INVOICE_KIND), Some("增值税电子普通发票"));
+    assert_eq!(md.text_at(paths::CHECK_CODE), Some("16197833567414507415"));
+    assert_eq!(
+        md.text_at(paths::RECORD_ID),
+        Some("FP-vat-033002000211-83089647")
+    );
     assert_eq!(rec.id, "FP-vat-033002000211-83089647");
     assert_eq!(rec.schema_hint.as_deref(), Some("kuaiji"));
     assert_eq!(rec.components.len(), 1);
@@ -62,7 +90,8 @@ fn voucher_metadata_wins_and_originals_are_components_of_one_record() {
     for p in [&voucher, &receipt, &claim] {
         std::fs::write(p, b"%PDF-1.7\n%%EOF\n").unwrap();
     }
-    let meta = json!({"电子文件号": "KJ-2020-PZ-0007", "凭证号": "记-0007", "保管期限": "永久"});
+    let meta =
+        json!({"电子文件号": "KJ-2020-PZ-0007", "凭证号": "记-0007", "档号": {"保管期限": "永久"}});
     let (rec, _) = voucher_record(
         &fixture("multirate.xml"),
         &meta,
@@ -82,6 +111,13 @@ fn voucher_metadata_wins_and_originals_are_components_of_one_record() {
         Some("25320000000000000202")
     );
     assert_eq!(md.text_at(paths::INVOICE_CODE), None, "数电票 have no code");
+    assert_eq!(md.text_at(paths::VOUCHER_TYPE), Some("记账凭证"));
+    assert_eq!(md.text_at(paths::AGGREGATION_TYPE), Some("组合文件"));
+    // The 数电票 XML's producer is the tax authority's platform.
+    assert_eq!(
+        rec.components[1].declared.creating_application.as_deref(),
+        Some("电子发票服务平台")
+    );
     let roles: Vec<(&str, u32)> = rec
         .components
         .iter()
@@ -132,7 +168,7 @@ fn second_capture_of_the_same_invoice_is_refused_as_duplicate() {
     let dir = tempfile::tempdir().unwrap();
     let reg = InvoiceRegistry::open(&dir.path().join("invoices.sqlite")).unwrap();
     let ofd = corpus("converter__1.ofd");
-    let first = check_and_register(&ofd, &json!({"电子文件号": "PZ-1"}), &[], &checker(), &reg);
+    let first = check_and_register(&ofd, &voucher("PZ-1", 2020, 1), &[], &checker(), &reg);
     let first = match first {
         Ok(r) => r,
         Err(Error::Refused { report, .. }) => panic!(
@@ -154,7 +190,7 @@ fn second_capture_of_the_same_invoice_is_refused_as_duplicate() {
         .unwrap();
     assert_eq!(dup.outcome, guidang::Outcome::Pass);
     // Same file again, under another record id.
-    match check_and_register(&ofd, &json!({"电子文件号": "PZ-2"}), &[], &checker(), &reg) {
+    match check_and_register(&ofd, &voucher("PZ-2", 2020, 2), &[], &checker(), &reg) {
         Err(Error::Duplicate { what, earlier }) => {
             assert!(what.contains("vat:033002000211:83089647"), "{what}");
             assert!(earlier.contains("record PZ-1"), "{earlier}");
@@ -165,7 +201,7 @@ fn second_capture_of_the_same_invoice_is_refused_as_duplicate() {
     // An invoice failing a blocking check is refused and not registered.
     match check_and_register(
         &fixture("inconsistent.xml"),
-        &json!({"电子文件号": "PZ-3"}),
+        &voucher("PZ-3", 2025, 3),
         &[],
         &checker(),
         &reg,

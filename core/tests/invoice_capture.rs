@@ -28,13 +28,27 @@ fn capturer(outbox: &Path) -> InvoiceCapturer {
     InvoiceCapturer::open(cfg, None).unwrap()
 }
 
+/// Voucher metadata a business system gives: record id, 档号 and its parts, 文档创建程序.
+fn voucher(id: &str, year: u32, n: u32) -> serde_json::Value {
+    json!({
+        "电子文件号": id,
+        "档号": {
+            "#text": format!("Z109-KU·{year}·D30·CWK-{n:04}"),
+            "全宗号": "Z109",
+            "机构或问题": "财务科",
+            "室编件号": n.to_string(),
+        },
+        "文档创建程序": "电子发票服务平台",
+    })
+}
+
 #[test]
 fn capture_refuse_duplicate_and_rebuild() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().join("outbox");
     let cap = capturer(&outbox);
     let ofd = corpus("converter__1.ofd");
-    let first = match cap.capture_invoice(&ofd, &json!({"电子文件号": "PZ-2020-0001"}), &[]) {
+    let first = match cap.capture_invoice(&ofd, &voucher("PZ-2020-0001", 2020, 1), &[]) {
         Ok(r) => r,
         Err(Error::Refused { report, .. }) => panic!(
             "{:#?}",
@@ -61,12 +75,12 @@ fn capture_refuse_duplicate_and_rebuild() {
 
     // A retry of the same record is idempotent (same receipt).
     let again = cap
-        .capture_invoice(&ofd, &json!({"电子文件号": "PZ-2020-0001"}), &[])
+        .capture_invoice(&ofd, &voucher("PZ-2020-0001", 2020, 1), &[])
         .unwrap();
     assert_eq!(again.receipt.journal_seq, first.receipt.journal_seq);
 
     // The same invoice under another voucher: refused, naming the earlier capture.
-    match cap.capture_invoice(&ofd, &json!({"电子文件号": "PZ-2020-0002"}), &[]) {
+    match cap.capture_invoice(&ofd, &voucher("PZ-2020-0002", 2020, 2), &[]) {
         Err(Error::Duplicate { what, earlier }) => {
             assert!(what.contains("vat:033002000211:83089647"));
             assert!(
@@ -81,7 +95,7 @@ fn capture_refuse_duplicate_and_rebuild() {
     let copy = dir.path().join("发票-83089647.ofd");
     std::fs::copy(&ofd, &copy).unwrap();
     assert!(matches!(
-        cap.capture_invoice(&copy, &json!({"电子文件号": "PZ-2020-0003"}), &[]),
+        cap.capture_invoice(&copy, &voucher("PZ-2020-0003", 2020, 3), &[]),
         Err(Error::Duplicate { .. })
     ));
     assert!(cap.capturer().receipt("PZ-2020-0003").unwrap().is_none());
@@ -105,7 +119,7 @@ fn tampered_invoice_is_refused_and_not_registered() {
     let cap = capturer(&outbox);
     match cap.capture_invoice(
         &corpus("converter__发票示例.ofd"),
-        &json!({"电子文件号": "PZ-T"}),
+        &voucher("PZ-T", 2020, 4),
         &[],
     ) {
         Err(Error::Refused { codes, report, .. }) => {
@@ -131,7 +145,7 @@ fn tampered_invoice_is_refused_and_not_registered() {
     // The genuine invoice of the same number can still be captured afterwards.
     let ok = cap.capture_invoice(
         &corpus("sign__v4signed.ofd"),
-        &json!({"电子文件号": "PZ-G"}),
+        &voucher("PZ-G", 2020, 5),
         &[],
     );
     match ok {
@@ -163,7 +177,7 @@ fn capture_child_process() {
         assert!(t0.elapsed().as_secs() < 60, "no start signal");
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    let r = cap.capture_invoice(&corpus("converter__1.ofd"), &json!({"电子文件号": id}), &[]);
+    let r = cap.capture_invoice(&corpus("converter__1.ofd"), &voucher(&id, 2020, 9), &[]);
     match r {
         Ok(_) => println!("CAPTURE=ok"),
         Err(Error::Duplicate { earlier, .. }) => println!("CAPTURE=duplicate {earlier}"),

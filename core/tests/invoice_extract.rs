@@ -170,12 +170,13 @@ fn non_invoice_ofd_has_no_invoice() {
 }
 
 #[test]
-fn print_corpus_summary() {
-    // Not an assertion on values: prints what each corpus OFD yields (kept in the test log).
+fn corpus_invoices_are_found_and_nothing_else() {
+    // Which corpus OFDs carry invoice data (the summary line of each is printed for the log).
     let dir = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/corpus/ofd"
     ));
+    let mut invoices = Vec::new();
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
@@ -183,20 +184,34 @@ fn print_corpus_summary() {
             continue;
         }
         n += 1;
-        match invoice::extract(&p) {
-            Ok(inv) => println!(
-                "{}: invoice={} key={:?} date={:?} total={:?} missing={:?}",
-                p.file_name().unwrap().to_string_lossy(),
-                invoice::is_invoice(&inv),
-                inv.registry_key(),
-                inv.issue_date,
-                inv.amount_with_tax,
-                inv.missing
-            ),
-            Err(e) => println!("{}: error {e}", p.display()),
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let inv = invoice::extract(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        println!(
+            "{name}: invoice={} key={:?} date={:?} total={:?} missing={:?}",
+            invoice::is_invoice(&inv),
+            inv.registry_key(),
+            inv.issue_date,
+            inv.amount_with_tax,
+            inv.missing
+        );
+        if invoice::is_invoice(&inv) {
+            invoices.push(name);
         }
     }
+    invoices.sort();
     assert!(n >= 20, "corpus has {n} OFDs");
+    assert_eq!(
+        invoices,
+        vec![
+            "converter__1.ofd",
+            "converter__20240531141733.ofd",
+            "converter__draw_param_ref.ofd",
+            "converter__发票示例.ofd",
+            "layout__no_page_container.ofd",
+            "reader__发票示例.ofd",
+            "sign__v4signed.ofd",
+        ]
+    );
 }
 
 /// Every key of `expected` equals the same key of `actual` (recursively for objects; arrays by
