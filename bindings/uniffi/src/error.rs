@@ -187,7 +187,10 @@ mod tests {
             assert_eq!(e.code(), code);
             assert_eq!(e.to_string(), text);
             if let GuidangError::Refused { report_json, .. } = &e {
-                assert!(report_json.contains("\"verdict\":\"fail\""), "{report_json}");
+                assert!(
+                    report_json.contains("\"verdict\":\"fail\""),
+                    "{report_json}"
+                );
             }
         }
     }

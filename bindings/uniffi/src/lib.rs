@@ -4,8 +4,9 @@
 
 mod error;
 
-pub use error::GuidangError;
 use error::guard;
+pub use error::GuidangError;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -161,6 +162,38 @@ pub struct ComponentInput {
     /// Bytes in memory.
     #[uniffi(default = None)]
     pub data: Option<Vec<u8>>,
+    /// Declared DA/T 46 electronic attributes: 格式信息, 计算机文件名, 计算机文件大小, 文档创建程序.
+    #[uniffi(default = None)]
+    pub declared: Option<HashMap<String, String>>,
+    /// Declared digests: algorithm (`sm3`, `sha256`…) → hex.
+    #[uniffi(default = None)]
+    pub digests: Option<HashMap<String, String>>,
+}
+
+fn declared_of(
+    id: &str,
+    declared: Option<HashMap<String, String>>,
+    digests: Option<HashMap<String, String>>,
+) -> guidang::Result<guidang::record::Declared> {
+    let mut d = guidang::record::Declared::default();
+    for (k, v) in declared.unwrap_or_default() {
+        match k.as_str() {
+            "格式信息" => d.format = Some(v),
+            "计算机文件名" => d.file_name = Some(v),
+            "计算机文件大小" => d.size = Some(v),
+            "文档创建程序" => d.creating_application = Some(v),
+            other => {
+                return Err(guidang::Error::invalid(
+                    format!("memory:{id}"),
+                    format!("unknown declared attribute `{other}`"),
+                ))
+            }
+        }
+    }
+    let mut digests: Vec<(String, String)> = digests.unwrap_or_default().into_iter().collect();
+    digests.sort();
+    d.digests = digests;
+    Ok(d)
 }
 
 /// A record (件) to build in memory (see [`guidang::RecordBuilder`]).
@@ -200,7 +233,8 @@ fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
     }
     for (i, c) in input.components.into_iter().enumerate() {
         let role = guidang::Role::parse(&c.role);
-        let comp = match (c.path, c.data) {
+        let declared = declared_of(&input.id, c.declared, c.digests)?;
+        let mut comp = match (c.path, c.data) {
             (Some(p), None) => {
                 let mut comp = guidang::record::Component::from_path(role, PathBuf::from(p));
                 if let Some(n) = c.name {
@@ -222,6 +256,7 @@ fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
                 ))
             }
         };
+        comp.declared = declared;
         b = b.component(comp);
     }
     Ok(b.build())
@@ -274,7 +309,8 @@ impl Checker {
                 .as_deref()
                 .map(guidang::Schema::resolve)
                 .transpose()?;
-            let scheme = guidang::Scheme::resolve(options.scheme.as_deref().unwrap_or("gd-default"))?;
+            let scheme =
+                guidang::Scheme::resolve(options.scheme.as_deref().unwrap_or("gd-default"))?;
             let opts = guidang::CheckOptions {
                 trust_dir: options.trust_dir.map(PathBuf::from),
                 clamd: options.clamd,
