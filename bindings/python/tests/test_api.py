@@ -81,7 +81,7 @@ class _MyPath:
 def test_path_kinds(valid_record: Path) -> None:
     by_str = guidang.check(str(valid_record))
     for arg in (valid_record, os.fsencode(valid_record), _MyPath(valid_record)):
-        r = guidang.check(arg)  # type: ignore[arg-type]
+        r = guidang.check(arg)
         assert r.to_dict()["findings"] == by_str.to_dict()["findings"]
 
 
