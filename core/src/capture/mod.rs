@@ -1,0 +1,507 @@
+//! Instant capture (即时归档): check a record, package it and hand it to the outbox durably.
+//!
+//! [`Capturer::capture`] = run the 归档 checks → refuse with the report if a blocking check fails
+//! (nothing is written) → build the package under a temporary name in the outbox (each source
+//! byte read once by the checks and once by the copy, hashed while copying) → fsync → append the
+//! journal entry (fsync) → rename into place → fsync the outbox → return the [`Receipt`].
+//!
+//! Idempotent: the same record id with the same content returns the earlier receipt; a different
+//! content is [`Error::Conflict`] unless a revision is asked for ([`Capturer::capture_revision`]).
+//! Safe for many threads and several processes sharing one outbox: the journal and the final
+//! names are only touched under an exclusive lock on `<outbox>/.guidang.lock`; builds run in
+//! parallel. Temporary packages of processes that died are removed when a capturer opens the
+//! outbox (each capturer holds a lock on its own owner file while alive).
+
+mod journal;
+mod verify;
+
+pub use journal::{Entry, GENESIS, JOURNAL_FILE};
+pub use verify::{package_digest, verify_journal, JournalReport};
+
+use crate::catalogue::Scheme;
+use crate::checks::{CheckOptions, Checker};
+use crate::package::{
+    content_key, safe_component, write_package, ContentDigest, PackageFormat, PackageInput,
+    PackageOptions,
+};
+use crate::report::{Report, Stage, Verdict};
+use crate::schema::Schema;
+use crate::{Error, Record, Result};
+use journal::Journal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Name of the lock file in the outbox.
+pub const LOCK_FILE: &str = ".guidang.lock";
+/// Folder of owner lock files (one per live capturer).
+pub const OWNERS_DIR: &str = ".owners";
+/// Prefix of temporary package names.
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// Configuration of a [`Capturer`].
+#[derive(Debug, Clone)]
+pub struct CaptureConfig {
+    /// The outbox folder (created if missing).
+    pub outbox: PathBuf,
+    /// Package format (default zip).
+    pub format: PackageFormat,
+    /// Metadata schema; `None` = the record's own hint, else `dat46-wenshu`.
+    pub schema: Option<Schema>,
+    /// 检测方案 of the archiving stage (default `gd-default`).
+    pub scheme: Scheme,
+    /// Options of the checks.
+    pub check: CheckOptions,
+    /// Package options (fsync, SHA-256, zip deflate, signing key …).
+    pub package: PackageOptions,
+}
+
+impl CaptureConfig {
+    /// Defaults: zip packages, gd-default scheme, fsync on.
+    pub fn new(outbox: impl Into<PathBuf>) -> Self {
+        CaptureConfig {
+            outbox: outbox.into(),
+            format: PackageFormat::Zip,
+            schema: None,
+            scheme: Scheme::default_for(Stage::Archiving),
+            check: CheckOptions::default(),
+            package: PackageOptions::default(),
+        }
+    }
+}
+
+/// Proof that a record was captured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Record id.
+    pub record_id: String,
+    /// Revision number (1 = first package).
+    pub version: u32,
+    /// Path of the package.
+    pub package_path: PathBuf,
+    /// Package digest (SM3, hex).
+    pub package_sm3: String,
+    /// SM3 content key of the record (metadata + component digests).
+    pub content_key: String,
+    /// Package format.
+    pub format: String,
+    /// Package this one revises, if any.
+    pub revises: Option<String>,
+    /// Capture time (RFC 3339).
+    pub created: String,
+    /// Position in the journal.
+    pub journal_seq: u64,
+    /// The 归档 check report.
+    pub report: Report,
+}
+
+impl Receipt {
+    fn from_entry(outbox: &Path, e: &Entry) -> Receipt {
+        Receipt {
+            record_id: e.record_id.clone(),
+            version: e.version,
+            package_path: outbox.join(&e.package),
+            package_sm3: e.package_sm3.clone(),
+            content_key: e.content_key.clone(),
+            format: e.format.clone(),
+            revises: e.revises.clone(),
+            created: e.created.clone(),
+            journal_seq: e.seq,
+            report: e.report.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    journal: Option<Journal>,
+    latest: HashMap<String, Entry>,
+}
+
+/// Captures records into one outbox. `Sync`: share it between threads.
+#[derive(Debug)]
+pub struct Capturer {
+    cfg: CaptureConfig,
+    checker: Checker,
+    owner: String,
+    _owner_lock: File,
+    state: Mutex<State>,
+    counter: AtomicU64,
+}
+
+/// Holds the outbox lock while alive.
+struct OutboxLock(File);
+
+impl Drop for OutboxLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+impl Capturer {
+    /// Opens (creating) the outbox, recovers from earlier crashes (completes journaled renames,
+    /// cuts a half-written journal line, removes temporary packages of dead capturers) and
+    /// reads the journal.
+    pub fn open(cfg: CaptureConfig) -> Result<Capturer> {
+        let outbox = &cfg.outbox;
+        std::fs::create_dir_all(outbox.join(OWNERS_DIR))
+            .map_err(|e| Error::io(outbox.join(OWNERS_DIR), e))?;
+        static INSTANCE: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let owner = format!(
+            "{}_{}_{:x}",
+            std::process::id(),
+            INSTANCE.fetch_add(1, Ordering::Relaxed),
+            nanos
+        );
+        let op = outbox.join(OWNERS_DIR).join(format!("{owner}.lock"));
+        let owner_lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&op)
+            .map_err(|e| Error::io(&op, e))?;
+        owner_lock.lock().map_err(|e| Error::io(&op, e))?;
+        let checker = Checker::new(cfg.schema.clone(), cfg.scheme.clone(), cfg.check.clone());
+        let c = Capturer {
+            checker,
+            owner,
+            _owner_lock: owner_lock,
+            state: Mutex::new(State::default()),
+            counter: AtomicU64::new(0),
+            cfg,
+        };
+        {
+            let _l = c.lock()?;
+            let mut st = c.state()?;
+            c.refresh(&mut st, true)?;
+            c.recover(&st)?;
+        }
+        Ok(c)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &CaptureConfig {
+        &self.cfg
+    }
+
+    fn state(&self) -> Result<std::sync::MutexGuard<'_, State>> {
+        self.state.lock().map_err(|_| {
+            Error::Config("capturer state poisoned by a panic in another thread".into())
+        })
+    }
+
+    fn lock(&self) -> Result<OutboxLock> {
+        let p = self.cfg.outbox.join(LOCK_FILE);
+        let f = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&p)
+            .map_err(|e| Error::io(&p, e))?;
+        f.lock().map_err(|e| Error::io(&p, e))?;
+        Ok(OutboxLock(f))
+    }
+
+    /// Reads journal entries appended since last time (lock held).
+    fn refresh(&self, st: &mut State, repair: bool) -> Result<()> {
+        let j = st
+            .journal
+            .get_or_insert_with(|| Journal::new(&self.cfg.outbox));
+        let new = j.read_new(repair)?;
+        for e in new {
+            st.latest.insert(e.record_id.clone(), e);
+        }
+        Ok(())
+    }
+
+    /// Completes journaled renames and removes temporaries of dead capturers (lock held).
+    fn recover(&self, st: &State) -> Result<()> {
+        let outbox = &self.cfg.outbox;
+        // Every journaled package must be in place; a crash after the journal append and
+        // before the rename left it under its temporary name.
+        let mut pending = Vec::new();
+        let mut needed = std::collections::HashSet::new();
+        let _ = st;
+        for e in Journal::new(outbox).read_new(false)? {
+            needed.insert(e.temp.clone());
+            if !outbox.join(&e.package).exists() && outbox.join(&e.temp).exists() {
+                pending.push(e);
+            }
+        }
+        for e in &pending {
+            let from = outbox.join(&e.temp);
+            let to = outbox.join(&e.package);
+            std::fs::rename(&from, &to).map_err(|err| Error::io(&from, err))?;
+        }
+        if !pending.is_empty() && self.cfg.package.fsync {
+            fsync_dir(outbox)?;
+        }
+        // Temporaries whose owner is gone.
+        let rd = std::fs::read_dir(outbox).map_err(|e| Error::io(outbox, e))?;
+        for ent in rd.flatten() {
+            let name = ent.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+                continue;
+            };
+            let owner = rest.split('-').next().unwrap_or("");
+            if owner == self.owner || needed.contains(&name) || !owner_dead(outbox, owner) {
+                continue;
+            }
+            let p = ent.path();
+            let r = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+            r.map_err(|e| Error::io(&p, e))?;
+        }
+        // Owner files of dead capturers.
+        let od = outbox.join(OWNERS_DIR);
+        if let Ok(rd) = std::fs::read_dir(&od) {
+            for ent in rd.flatten() {
+                let name = ent.file_name().to_string_lossy().into_owned();
+                if let Some(owner) = name.strip_suffix(".lock") {
+                    if owner != self.owner && owner_dead(outbox, owner) {
+                        let _ = std::fs::remove_file(ent.path());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks and captures one record (see the module docs).
+    pub fn capture(&self, record: &Record) -> Result<Receipt> {
+        self.capture_inner(record, false)
+    }
+
+    /// Captures a new version of a record captured before with different content: a 修改型 EEP
+    /// wrapping the earlier one, or a new package that references the earlier one. With the same
+    /// content it returns the earlier receipt; for a record never captured it is a first capture.
+    pub fn capture_revision(&self, record: &Record) -> Result<Receipt> {
+        self.capture_inner(record, true)
+    }
+
+    /// The latest receipt of a record id, if it was captured.
+    pub fn receipt(&self, record_id: &str) -> Result<Option<Receipt>> {
+        let _l = self.lock()?;
+        let mut st = self.state()?;
+        self.refresh(&mut st, false)?;
+        Ok(st
+            .latest
+            .get(record_id)
+            .map(|e| Receipt::from_entry(&self.cfg.outbox, e)))
+    }
+
+    fn capture_inner(&self, record: &Record, revision: bool) -> Result<Receipt> {
+        let report = self.checker.check(record)?;
+        if report.verdict == Verdict::Fail && !report.blocking_failures().is_empty() {
+            return Err(Error::Refused {
+                id: record.id.clone(),
+                codes: report.blocking_failures(),
+                report: Box::new(report),
+            });
+        }
+        let digests = ContentDigest::from_report(record, &report)?;
+        let key = content_key(record, &digests);
+        // Decide what to write (idempotency) under the lock.
+        let plan = {
+            let _l = self.lock()?;
+            let mut st = self.state()?;
+            self.refresh(&mut st, false)?;
+            match self.decide(&st, record, &key, revision)? {
+                Decision::Existing(r) => return Ok(*r),
+                Decision::Write(p) => p,
+            }
+        };
+        // Revisions are built under the lock (their version depends on the journal); first
+        // captures are built in parallel and re-checked before they are committed.
+        let hold = if plan.version > 1 {
+            Some(self.lock()?)
+        } else {
+            None
+        };
+        if let Some(_l) = &hold {
+            let mut st = self.state()?;
+            self.refresh(&mut st, false)?;
+            match self.decide(&st, record, &key, revision)? {
+                Decision::Existing(r) => return Ok(*r),
+                Decision::Write(p) if p.version == plan.version => {}
+                Decision::Write(_) => {
+                    return Err(Error::Conflict {
+                        id: record.id.clone(),
+                        detail: "another capturer revised it at the same time".into(),
+                    })
+                }
+            }
+        }
+        let suffix = self.cfg.format.suffix();
+        let temp = format!(
+            "{TEMP_PREFIX}{}-{}{suffix}",
+            self.owner,
+            self.counter.fetch_add(1, Ordering::Relaxed)
+        );
+        let temp_path = self.cfg.outbox.join(&temp);
+        let revises_path = plan
+            .revises
+            .as_ref()
+            .map(|e| (self.cfg.outbox.join(&e.package), e.package_sm3.clone()));
+        let input = PackageInput {
+            record,
+            digests: &digests,
+            version: plan.version,
+            revises: revises_path,
+        };
+        let written = match write_package(self.cfg.format, &input, &temp_path, &self.cfg.package) {
+            Ok(w) => w,
+            Err(e) => {
+                remove_any(&temp_path);
+                return Err(e);
+            }
+        };
+        if self.cfg.package.fsync && self.cfg.format.is_dir() {
+            // DirSink synced the tree; the new temp folder's entry lives in the outbox.
+            fsync_dir(&self.cfg.outbox)?;
+        }
+        // Commit.
+        let _l = match hold {
+            Some(l) => l,
+            None => self.lock()?,
+        };
+        let mut st = self.state()?;
+        self.refresh(&mut st, false)?;
+        if plan.version == 1 {
+            match self.decide(&st, record, &key, revision)? {
+                Decision::Existing(r) => {
+                    remove_any(&temp_path);
+                    return Ok(*r);
+                }
+                Decision::Write(p) if p.version == 1 => {}
+                Decision::Write(_) => {
+                    remove_any(&temp_path);
+                    return Err(Error::Conflict {
+                        id: record.id.clone(),
+                        detail:
+                            "captured by another capturer at the same time with different content"
+                                .into(),
+                    });
+                }
+            }
+        }
+        let package = format!("{}{}", plan.base, suffix);
+        if self.cfg.outbox.join(&package).exists() {
+            remove_any(&temp_path);
+            return Err(Error::Conflict {
+                id: record.id.clone(),
+                detail: format!("{package} already exists in the outbox but is not in the journal"),
+            });
+        }
+        let mut entry = Entry {
+            seq: 0,
+            prev: String::new(),
+            record_id: record.id.clone(),
+            version: plan.version,
+            content_key: key,
+            format: self.cfg.format.name().to_string(),
+            package: package.clone(),
+            temp: temp.clone(),
+            package_sm3: written.sm3,
+            revises: plan.revises.as_ref().map(|e| e.package.clone()),
+            created: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            report,
+        };
+        let j = st
+            .journal
+            .get_or_insert_with(|| Journal::new(&self.cfg.outbox));
+        if let Err(e) = j.append(&mut entry, self.cfg.package.fsync) {
+            remove_any(&temp_path);
+            return Err(e);
+        }
+        let to = self.cfg.outbox.join(&package);
+        std::fs::rename(&temp_path, &to).map_err(|e| Error::io(&temp_path, e))?;
+        if self.cfg.package.fsync {
+            fsync_dir(&self.cfg.outbox)?;
+        }
+        // The receipt is built from the entry as journaled, so a repeat returns an equal one.
+        let (line, _) = journal::line_for(&entry)?;
+        let (entry, _) = journal::parse_line(&line).map_err(Error::Config)?;
+        st.latest.insert(entry.record_id.clone(), entry.clone());
+        Ok(Receipt::from_entry(&self.cfg.outbox, &entry))
+    }
+
+    fn decide(&self, st: &State, record: &Record, key: &str, revision: bool) -> Result<Decision> {
+        let base = safe_component(&record.id);
+        match st.latest.get(&record.id) {
+            None => Ok(Decision::Write(Plan {
+                version: 1,
+                base,
+                revises: None,
+            })),
+            Some(e) if e.content_key == key => Ok(Decision::Existing(Box::new(
+                Receipt::from_entry(&self.cfg.outbox, e),
+            ))),
+            Some(e) if revision => {
+                let version = e.version + 1;
+                Ok(Decision::Write(Plan {
+                    version,
+                    base: format!("{base}.v{version}"),
+                    revises: Some(e.clone()),
+                }))
+            }
+            Some(e) => Err(Error::Conflict {
+                id: record.id.clone(),
+                detail: format!(
+                    "{} (version {}) holds content {}, this record has content {key}; ask for a revision to replace it",
+                    e.package, e.version, e.content_key
+                ),
+            }),
+        }
+    }
+}
+
+struct Plan {
+    version: u32,
+    base: String,
+    revises: Option<Entry>,
+}
+
+enum Decision {
+    Existing(Box<Receipt>),
+    Write(Plan),
+}
+
+/// Whether the capturer `owner` is gone: its owner lock file is missing or can be locked.
+fn owner_dead(outbox: &Path, owner: &str) -> bool {
+    let p = outbox.join(OWNERS_DIR).join(format!("{owner}.lock"));
+    match File::options().write(true).open(&p) {
+        Err(_) => true,
+        Ok(f) => match f.try_lock() {
+            Ok(()) => {
+                let _ = f.unlock();
+                true
+            }
+            Err(_) => false,
+        },
+    }
+}
+
+fn remove_any(p: &Path) {
+    let _ = if p.is_dir() {
+        std::fs::remove_dir_all(p)
+    } else {
+        std::fs::remove_file(p)
+    };
+}
+
+/// fsyncs a folder.
+pub(crate) fn fsync_dir(dir: &Path) -> Result<()> {
+    let f = File::open(dir).map_err(|e| Error::io(dir, e))?;
+    f.sync_all().map_err(|e| Error::io(dir, e))
+}

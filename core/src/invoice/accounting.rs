@@ -1,0 +1,269 @@
+//! Accounting records (会计凭证) from invoices: the `kuaiji` metadata filled from an invoice
+//! (会计年度, 发票代码/号码, 开票日期, 金额/税额/价税合计, 销方/购方, 保管期限 定期30年 per
+//! 会计档案管理办法 令第79号), and a voucher record (记账凭证) whose components are the voucher and
+//! its originals (invoice files, 报销单, bank receipts) as one 件.
+
+use super::model::Invoice;
+use super::registry::{CaptureRef, Claim, InvoiceRegistry};
+use super::{extract_source, InvoiceLimits};
+use crate::checks::Checker;
+use crate::record::{Component, MetaNode, Record, RecordBuilder, Role, Source};
+use crate::report::{Outcome, Report, Verdict};
+use crate::{Error, Result};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Schema id of accounting records.
+pub const KUAIJI_SCHEMA: &str = "kuaiji";
+/// Default 保管期限 of 会计凭证 (会计档案管理办法 附表: 原始凭证、记账凭证 30 年).
+pub const DEFAULT_RETENTION: &str = "定期30年";
+
+/// Metadata element paths written from an invoice (Chinese element names of the `kuaiji` schema).
+pub mod paths {
+    /// 年度 (DA/T 46 M11), from the issue date unless the voucher says.
+    pub const YEAR: &str = "年度";
+    /// 保管期限 (M12).
+    pub const RETENTION: &str = "保管期限";
+    /// 题名 (M22).
+    pub const TITLE: &str = "内容描述/题名";
+    /// 责任者 (M32): the seller, who issued the invoice.
+    pub const AUTHOR: &str = "内容描述/责任者";
+    /// 日期 (M33), YYYYMMDD.
+    pub const DATE: &str = "内容描述/日期";
+    /// 会计年度.
+    pub const FISCAL_YEAR: &str = "会计年度";
+    /// 凭证类型.
+    pub const VOUCHER_TYPE: &str = "凭证类型";
+    /// 发票代码.
+    pub const INVOICE_CODE: &str = "发票代码";
+    /// 发票号码.
+    pub const INVOICE_NUMBER: &str = "发票号码";
+    /// 开票日期 (YYYY-MM-DD).
+    pub const ISSUE_DATE: &str = "开票日期";
+    /// 金额 (without tax).
+    pub const AMOUNT: &str = "金额";
+    /// 税额.
+    pub const TAX: &str = "税额";
+    /// 价税合计.
+    pub const TOTAL: &str = "价税合计";
+    /// 销方名称.
+    pub const SELLER_NAME: &str = "销方名称";
+    /// 销方税号.
+    pub const SELLER_TAX_ID: &str = "销方税号";
+    /// 购方名称.
+    pub const BUYER_NAME: &str = "购方名称";
+    /// 购方税号.
+    pub const BUYER_TAX_ID: &str = "购方税号";
+}
+
+fn set_default(md: &mut MetaNode, path: &str, value: Option<String>) {
+    if let Some(v) = value {
+        if md.text_at(path).is_none() {
+            md.set(path, v);
+        }
+    }
+}
+
+/// The `kuaiji` metadata of an accounting record built from an invoice. Values given in
+/// `voucher_metadata` (a JSON object of Chinese element names, as in a record manifest) win;
+/// the invoice fills the rest.
+pub fn kuaiji_metadata(inv: &Invoice, voucher_metadata: &Value) -> MetaNode {
+    let mut md = MetaNode::from_json("文件实体", voucher_metadata)
+        .into_iter()
+        .next()
+        .filter(|n| n.name == "文件实体")
+        .unwrap_or_else(|| MetaNode::container("文件实体"));
+    let year = inv.issue_date.map(|d| d.format("%Y").to_string());
+    set_default(&mut md, paths::FISCAL_YEAR, year.clone());
+    set_default(&mut md, paths::YEAR, year);
+    set_default(&mut md, paths::RETENTION, Some(DEFAULT_RETENTION.into()));
+    set_default(&mut md, paths::VOUCHER_TYPE, Some("原始凭证".into()));
+    set_default(&mut md, paths::INVOICE_CODE, inv.code.clone());
+    set_default(&mut md, paths::INVOICE_NUMBER, inv.number.clone());
+    set_default(
+        &mut md,
+        paths::ISSUE_DATE,
+        inv.issue_date.map(|d| d.to_string()),
+    );
+    set_default(
+        &mut md,
+        paths::AMOUNT,
+        inv.amount_without_tax.map(|d| d.to_string()),
+    );
+    set_default(&mut md, paths::TAX, inv.tax.map(|d| d.to_string()));
+    set_default(
+        &mut md,
+        paths::TOTAL,
+        inv.amount_with_tax.map(|d| d.to_string()),
+    );
+    set_default(&mut md, paths::SELLER_NAME, inv.seller.name.clone());
+    set_default(&mut md, paths::SELLER_TAX_ID, inv.seller.tax_id.clone());
+    set_default(&mut md, paths::BUYER_NAME, inv.buyer.name.clone());
+    set_default(&mut md, paths::BUYER_TAX_ID, inv.buyer.tax_id.clone());
+    set_default(
+        &mut md,
+        paths::DATE,
+        inv.issue_date.map(|d| d.format("%Y%m%d").to_string()),
+    );
+    set_default(&mut md, paths::AUTHOR, inv.seller.name.clone());
+    let title = match (&inv.number, &inv.seller.name) {
+        (Some(n), Some(s)) => Some(format!("{} {n}（{s}）", inv.kind.zh())),
+        (Some(n), None) => Some(format!("{} {n}", inv.kind.zh())),
+        _ => None,
+    };
+    set_default(&mut md, paths::TITLE, title);
+    md
+}
+
+/// Another file of the same 件: the 记账凭证 itself, a 报销单, a bank receipt (银行回单) …
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraComponent {
+    /// Role: [`Role::AccountingVoucher`] for the voucher, [`Role::OriginalVoucher`] for originals,
+    /// or another role (e.g. `Role::Other("报销单")`).
+    pub role: Role,
+    /// The file.
+    pub path: PathBuf,
+    /// 题名 of the component, if any.
+    pub title: Option<String>,
+}
+
+impl ExtraComponent {
+    /// A component from a file.
+    pub fn new(role: Role, path: impl Into<PathBuf>) -> Self {
+        ExtraComponent {
+            role,
+            path: path.into(),
+            title: None,
+        }
+    }
+}
+
+/// Builds the voucher record (one 件) of an invoice: the 记账凭证 (if given among `extra`) first,
+/// then the invoice file as 原始凭证, then the other originals; metadata from
+/// [`kuaiji_metadata`]. The record id is `电子文件号` from the voucher metadata, else
+/// `FP-<registry key>`.
+pub fn voucher_record(
+    invoice_file: &Path,
+    voucher_metadata: &Value,
+    extra: &[ExtraComponent],
+) -> Result<(Record, Invoice)> {
+    let inv = extract_source(
+        &Source::Path(invoice_file.to_path_buf()),
+        &InvoiceLimits::default(),
+    )?;
+    if !super::is_invoice(&inv) {
+        return Err(Error::invalid(
+            invoice_file,
+            "no invoice data found (no invoice number, no amounts with a seller)",
+        ));
+    }
+    for e in extra {
+        if !e.path.is_file() {
+            return Err(Error::invalid(&e.path, "component file does not exist"));
+        }
+    }
+    let md = kuaiji_metadata(&inv, voucher_metadata);
+    let id = md
+        .find_text("电子文件号")
+        .map(str::to_string)
+        .or_else(|| {
+            inv.registry_key()
+                .map(|k| format!("FP-{}", k.replace(':', "-")))
+        })
+        .ok_or_else(|| {
+            Error::invalid(
+                invoice_file,
+                "no record id: give 电子文件号 in the voucher metadata",
+            )
+        })?;
+    let mut b = RecordBuilder::new(id).schema(KUAIJI_SCHEMA).metadata(md);
+    for e in extra.iter().filter(|e| e.role == Role::AccountingVoucher) {
+        let mut c = Component::from_path(e.role.clone(), &e.path);
+        c.title = e.title.clone();
+        b = b.component(c);
+    }
+    let mut c = Component::from_path(Role::OriginalVoucher, invoice_file);
+    c.title = Some(match &inv.number {
+        Some(n) => format!("发票 {n}"),
+        None => "发票".into(),
+    });
+    b = b.component(c);
+    for e in extra.iter().filter(|e| e.role != Role::AccountingVoucher) {
+        let mut c = Component::from_path(e.role.clone(), &e.path);
+        c.title = e.title.clone();
+        b = b.component(c);
+    }
+    Ok((b.build(), inv))
+}
+
+/// The outcome of [`check_and_register`].
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// The voucher record.
+    pub record: Record,
+    /// The invoice.
+    pub invoice: Invoice,
+    /// The check report (including the 1-15 invoice findings and the duplicate finding).
+    pub report: Report,
+    /// The registry key now held by this record.
+    pub key: String,
+}
+
+/// Checks a voucher record built from an invoice and, when no blocking check fails, registers the
+/// invoice against duplicates. A blocking failure is [`Error::Refused`] (nothing registered); an
+/// invoice captured before is [`Error::Duplicate`] naming the earlier capture. The caller writes
+/// the record to the outbox and calls [`InvoiceRegistry::release`] if that fails. (The one-call
+/// `capture_invoice` on top of the Capturer builds on this.)
+pub fn check_and_register(
+    invoice_file: &Path,
+    voucher_metadata: &Value,
+    extra: &[ExtraComponent],
+    checker: &Checker,
+    registry: &InvoiceRegistry,
+) -> Result<Registered> {
+    let (record, invoice) = voucher_record(invoice_file, voucher_metadata, extra)?;
+    let mut report = checker.check(&record)?;
+    if report.verdict == Verdict::Fail {
+        return Err(refused(report));
+    }
+    let file = invoice_file.display().to_string();
+    let claim = registry.claim(
+        &invoice,
+        &CaptureRef {
+            record_id: &record.id,
+            file: &file,
+            sm3: None,
+        },
+    )?;
+    let f = super::registry::claim_finding(checker.scheme().stage, &file, &claim);
+    report.findings.push(f);
+    match claim {
+        Claim::Registered { key } => Ok(Registered {
+            record,
+            invoice,
+            report,
+            key,
+        }),
+        Claim::Duplicate(e) => Err(Error::Duplicate {
+            what: format!("发票 invoice {}", e.key),
+            earlier: format!(
+                "record {}, file {}, captured {}",
+                e.record_id, e.file, e.captured_at
+            ),
+        }),
+    }
+}
+
+fn refused(report: Report) -> Error {
+    let codes: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.blocking && f.outcome == Outcome::Fail)
+        .map(|f| f.code.clone())
+        .collect();
+    Error::Refused {
+        id: report.id.clone(),
+        codes: codes.join(", "),
+        report: Box::new(report),
+    }
+}
