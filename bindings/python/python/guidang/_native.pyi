@@ -11,18 +11,23 @@ _Property = Literal["authenticity", "integrity", "usability", "security"]
 
 __version__: str
 __all__ = [
+    "Capturer",
     "CatalogueItem",
     "Checker",
     "Component",
     "Finding",
+    "Receipt",
     "Record",
     "Report",
     "__version__",
     "catalogue",
     "check",
     "check_record",
+    "extract_invoice",
     "schemas",
     "schemes",
+    "verify_package",
+    "verify_signatures",
 ]
 
 @final
@@ -181,3 +186,73 @@ def check_record(record: Record) -> Report: ...
 def catalogue() -> List[CatalogueItem]: ...
 def schemas() -> List[str]: ...
 def schemes() -> List[str]: ...
+
+@final
+class Receipt:
+    """Proof that a record was captured."""
+
+    @property
+    def record_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def package_path(self) -> str: ...
+    @property
+    def package_sm3(self) -> str: ...
+    @property
+    def content_key(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def revises(self) -> Optional[str]: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def journal_seq(self) -> int: ...
+    @property
+    def report(self) -> Report: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+@final
+class Capturer:
+    """Captures records into one outbox; a context manager."""
+
+    def __new__(
+        cls,
+        outbox: _StrPath,
+        *,
+        format: Literal["zip", "dir", "eep", "bagit"] = "zip",
+        schema: Optional[str] = None,
+        scheme: Optional[str] = None,
+        trust_dir: Optional[_StrPath] = None,
+        clamd: Optional[str] = None,
+        fsync: bool = True,
+    ) -> "Capturer": ...
+    def capture(self, record: Union[Record, _StrPath]) -> Receipt: ...
+    def capture_revision(self, record: Union[Record, _StrPath]) -> Receipt: ...
+    def receipt(self, record_id: str) -> Optional[Receipt]: ...
+    @property
+    def outbox(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "Capturer": ...
+    def __exit__(
+        self,
+        _exc_type: Optional[type] = None,
+        _exc: Optional[BaseException] = None,
+        _tb: Optional[Any] = None,
+    ) -> bool: ...
+
+def verify_package(
+    path: _StrPath,
+    *,
+    stage: Literal["YJ", "BC"] = "YJ",
+    scheme: Optional[str] = None,
+    expected_sm3: Optional[str] = None,
+    trust_dir: Optional[_StrPath] = None,
+) -> Report: ...
+def verify_signatures(
+    path: _StrPath, *, trust_dir: Optional[_StrPath] = None, signer_certs: Sequence[_StrPath] = ...
+) -> Dict[str, Any]: ...
+def extract_invoice(path: _StrPath) -> Dict[str, Any]: ...
