@@ -123,9 +123,11 @@ java_example() {
   rm -rf "$OUT/java"
   mkdir -p "$OUT/java"
   javac -encoding UTF-8 -cp "$OUT/guidang.jar:$JNA" -d "$OUT/java" examples/java/OaArchiver.java
+  rm -rf "$OUT/outbox"
   java -cp "$OUT/java:$OUT/guidang.jar:$JNA" OaArchiver "$ROOT/fixtures/manifests/valid-wenshu" "$OUT/outbox" | tee "$OUT/java-example.out"
   grep -q '^receipt:' "$OUT/java-example.out"
-  grep -q '^GuidangException' "$OUT/java-example.out"
+  grep -q "^again: same receipt=true" "$OUT/java-example.out"
+  grep -q "^GuidangException.Conflict code=conflict" "$OUT/java-example.out"
 }
 
 uniffi_python() {

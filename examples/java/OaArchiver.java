@@ -5,21 +5,21 @@
 //   java  -cp out:guidang.jar:/usr/share/java/jna.jar OaArchiver <document folder> <outbox>
 //
 // guidang.jar holds the Kotlin runtime, the generated bindings and the native library, so a Java
-// OA system needs only that jar and JNA. Errors are typed: GuidangException.Input, .Config,
-// .Duplicate, ... each with getCode() (stable) and getDetail() (readable).
+// OA system needs only that jar and JNA. Errors are typed: GuidangException.Input, .Conflict,
+// .Refused, ... each with getCode() (stable) and getDetail() (readable).
 //
-// This version runs the DA/T 70 archiving checks (四性检测) on finalisation; the outbox capture
-// (Capturer) is wrapped once it is in the core.
+// Capture runs the DA/T 70 archiving checks (四性检测), refuses the record if a blocking check
+// fails (GuidangException.Refused carries the report), writes the package durably into the outbox
+// and returns the receipt. Capturing the same document again returns the same receipt; the same
+// document id with different content is a GuidangException.Conflict.
 
-import cn.guidang.Checker;
-import cn.guidang.CheckerOptions;
+import cn.guidang.CaptureOptions;
+import cn.guidang.Capturer;
 import cn.guidang.ComponentInput;
-import cn.guidang.Finding;
 import cn.guidang.GuidangException;
 import cn.guidang.Outcome;
+import cn.guidang.Receipt;
 import cn.guidang.RecordInput;
-import cn.guidang.Report;
-import cn.guidang.Verdict;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,17 +28,16 @@ import java.util.List;
 import java.util.Map;
 
 public final class OaArchiver implements AutoCloseable {
-    private final Checker checker;
-    private final Path outbox;
+    private final Capturer capturer;
 
     OaArchiver(Path outbox) throws GuidangException {
-        // null = defaults: the record's own metadata schema, scheme gd-default.
-        this.checker = new Checker(new CheckerOptions(null, "gd-default", null, null, null));
-        this.outbox = outbox;
+        // format, schema, scheme, trust_dir, fsync; null = defaults (zip, the record's own schema,
+        // gd-default, no trust anchors, fsync on).
+        this.capturer = new Capturer(outbox.toString(), new CaptureOptions("zip", null, "gd-default", null, null));
     }
 
     /** Called by the OA workflow engine when a document reaches its final state. */
-    Report onDocumentFinalised(String docId, String metadataJson, Path mainFile, Path attachment)
+    Receipt onDocumentFinalised(String docId, String metadataJson, Path mainFile, Path attachment)
             throws GuidangException, IOException {
         ComponentInput main = new ComponentInput("正文", mainFile.getFileName().toString(),
                 mainFile.toString(), null, declared(mainFile, "OFD"), null);
@@ -47,10 +46,7 @@ public final class OaArchiver implements AutoCloseable {
         ComponentInput att = new ComponentInput("附件", attachment.getFileName().toString(),
                 null, bytes, declared(attachment, "PDF"), null);
         RecordInput record = new RecordInput(docId, metadataJson, "dat46-wenshu", List.of(main, att));
-        Report report = checker.checkRecord(record);
-        Files.createDirectories(outbox);
-        Files.writeString(outbox.resolve(docId + ".report.json"), report.getJson());
-        return report;
+        return capturer.captureRecord(record);
     }
 
     private static Map<String, String> declared(Path file, String format) throws IOException {
@@ -63,7 +59,7 @@ public final class OaArchiver implements AutoCloseable {
 
     @Override
     public void close() {
-        checker.close();
+        capturer.close();
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,25 +78,28 @@ public final class OaArchiver implements AutoCloseable {
                           {"业务状态": "历史行为", "业务行为": "归档", "行为时间": "2024-03-05T10:00:00"}]}
             """;
         try (OaArchiver archiver = new OaArchiver(outbox)) {
-            Report r = archiver.onDocumentFinalised(docId, metadata,
+            Receipt r = archiver.onDocumentFinalised(docId, metadata,
                     doc.resolve("正文.ofd"), doc.resolve("附件1.pdf"));
-            long passed = r.getFindings().stream().filter(f -> f.getOutcome() == Outcome.PASS).count();
-            System.out.printf("receipt: record=%s verdict=%s passed=%d failed=%s report=%s%n",
-                    r.getId(), r.getVerdict(), passed, r.getFailedCodes(),
-                    outbox.resolve(docId + ".report.json"));
-            for (Finding f : r.getFindings()) {
-                if (f.getOutcome() == Outcome.FAIL) {
-                    System.out.printf("  %s %s %s%n", f.getCode(), f.getRule(), f.getMessageZh());
-                }
-            }
-            if (r.getVerdict() == Verdict.FAIL) {
-                System.exit(2);
-            }
-            // A document whose file vanished before archiving: a typed exception, not a finding.
+            long passed = r.getReport().getFindings().stream().filter(f -> f.getOutcome() == Outcome.PASS).count();
+            System.out.printf("receipt: record=%s version=%d verdict=%s passed=%d package=%s sm3=%s journal=%d%n",
+                    r.getRecordId(), r.getVersion(), r.getReport().getVerdict(), passed,
+                    r.getPackagePath(), r.getPackageSm3(), r.getJournalSeq());
+
+            // The workflow engine retries the finalisation hook: same document, same receipt.
+            Receipt again = archiver.onDocumentFinalised(docId, metadata,
+                    doc.resolve("正文.ofd"), doc.resolve("附件1.pdf"));
+            System.out.printf("again: same receipt=%b (capture is idempotent)%n",
+                    again.getPackageSm3().equals(r.getPackageSm3()));
+
+            // A user edits the title after archiving and finalises again under the same id:
+            // a typed exception, not a silent overwrite (use captureRevision for a new version).
+            String edited = metadata.replace("归档工作的通知", "归档工作的通知（修订）");
             try {
-                archiver.checker.checkPath(doc.resolve("已删除.ofd").toString());
-            } catch (GuidangException.Input e) {
-                System.out.printf("GuidangException.Input code=%s detail=%s%n", e.getCode(), e.getDetail());
+                archiver.onDocumentFinalised(docId, edited, doc.resolve("正文.ofd"), doc.resolve("附件1.pdf"));
+                System.out.println("error: duplicate capture with different content was accepted");
+                System.exit(1);
+            } catch (GuidangException.Conflict e) {
+                System.out.printf("GuidangException.Conflict code=%s detail=%s%n", e.getCode(), e.getDetail());
             }
         }
     }

@@ -2,7 +2,10 @@
 //! subset of the Rust API. Every exported function converts its arguments, calls the core (panics
 //! caught) and converts the result; errors map to one [`GuidangError`] (`error.rs`).
 
+mod capture;
 mod error;
+
+pub use capture::{CaptureOptions, Capturer, Receipt};
 
 use error::guard;
 pub use error::GuidangError;
@@ -211,7 +214,7 @@ pub struct RecordInput {
     pub components: Vec<ComponentInput>,
 }
 
-fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
+pub(crate) fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
     let mut b = guidang::RecordBuilder::new(input.id.clone());
     if let Some(md) = &input.metadata_json {
         let v: serde_json::Value = serde_json::from_str(md).map_err(|e| {
@@ -262,7 +265,7 @@ fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
     Ok(b.build())
 }
 
-fn load_one(path: &std::path::Path) -> guidang::Result<guidang::Record> {
+pub(crate) fn load_one(path: &std::path::Path) -> guidang::Result<guidang::Record> {
     match guidang::record::load(path)? {
         guidang::record::Input::Record(r) => Ok(*r),
         guidang::record::Input::Batch(_) => Err(guidang::Error::invalid(

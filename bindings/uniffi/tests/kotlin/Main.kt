@@ -196,10 +196,12 @@ fun main(args: Array<String>) {
     test("one checker shared by many threads") {
         val checker = Checker(CheckerOptions())
         val records = File(root, "fixtures/records").listFiles()!!.filter { it.isDirectory }.sorted()
-        val expected = records.associate { it.name to checker.checkPath(it.path).findings }
+        // Findings without evidence: evidence may hold timings (inspect_ms).
+        fun stable(r: Report) = r.findings.map { listOf(it.code, it.rule, it.outcome.name, it.subject, it.messageEn) }
+        val expected = records.associate { it.name to stable(checker.checkPath(it.path)) }
         val pool = Executors.newFixedThreadPool(8)
         try {
-            val tasks = (1..4).flatMap { records }.map { d -> Callable { d.name to checker.checkPath(d.path).findings } }
+            val tasks = (1..4).flatMap { records }.map { d -> Callable { d.name to stable(checker.checkPath(d.path)) } }
             val got = pool.invokeAll(tasks).map { it.get() }
             check(got.size == records.size * 4) { "count" }
             for ((name, findings) in got) check(findings == expected[name]) { "differs: $name" }
@@ -207,6 +209,63 @@ fun main(args: Array<String>) {
             pool.shutdown()
         }
         checker.close()
+    }
+
+    test("capturer: receipt, idempotent, conflict, refused with report") {
+        val outbox = File.createTempFile("outbox", "").also { it.delete() }
+        val changed = File.createTempFile("changed", "").also { it.delete() }
+        try {
+            File(valid).copyRecursively(changed)
+            val md = File(changed, "元数据.xml")
+            val title = "关于做好2024年度电子文件归档工作的通知"
+            md.writeText(md.readText().replace(title, title + "（修订）"))
+            Capturer(outbox.path, CaptureOptions(fsync = false)).use { cap ->
+                val r = cap.capturePath(valid)
+                check(r.recordId == "BGS-2024-000001" && r.version == 1L) { "$r" }
+                check(File(r.packagePath).isFile && r.packageSm3.length == 64) { r.packagePath }
+                check(r.report.verdict == Verdict.PASS) { "${r.report.verdict}" }
+                val again = cap.capturePath(valid)
+                check(again.packageSm3 == r.packageSm3 && again.journalSeq == r.journalSeq) { "not idempotent" }
+                check(cap.receipt("BGS-2024-000001")?.packagePath == r.packagePath) { "receipt lookup" }
+                check(cap.receipt("never") == null) { "unknown receipt" }
+                try {
+                    cap.capturePath(changed.path)
+                    throw AssertionError("no conflict")
+                } catch (e: GuidangException.Conflict) {
+                    check(e.code == "conflict" && e.detail.contains("BGS-2024-000001")) { e.detail }
+                }
+                try {
+                    cap.capturePath(broken)
+                    throw AssertionError("not refused")
+                } catch (e: GuidangException.Refused) {
+                    check(e.code == "refused") { e.code }
+                    val rep = Json.parse(e.reportJson) as Map<*, *>
+                    check(rep["verdict"] == "fail" && e.reportJson.contains("GD-1-1")) { e.reportJson.take(200) }
+                }
+                val v = verifyPackage(r.packagePath, "YJ", r.packageSm3)
+                check(v.stage == "YJ" && v.verdict != Verdict.FAIL) { "${v.verdict} ${v.failedCodes}" }
+                val tampered = verifyPackage(r.packagePath, "YJ", "0".repeat(64))
+                check("YJ-1-14" in tampered.failedCodes) { "${tampered.failedCodes}" }
+            }
+        } finally {
+            outbox.deleteRecursively()
+            changed.deleteRecursively()
+        }
+    }
+
+    test("signatures and invoices as JSON") {
+        val ofd = File(root, "../shared/corpus/ofd/sign__v4signed.ofd")
+        check(ofd.isFile) { "corpus missing: $ofd" }
+        val v = Json.parse(verifySignatures(ofd.path, null)) as Map<*, *>
+        check((v["signatures"] as List<*>).isNotEmpty()) { "no signatures found" }
+        val inv = Json.parse(extractInvoice(File(root, "fixtures/invoices/normal.xml").path)) as Map<*, *>
+        check(inv["number"] is String) { "no invoice number" }
+        try {
+            extractInvoice(File(root, "fixtures/invoices/no-such.xml").path)
+            throw AssertionError("no exception")
+        } catch (e: GuidangException.Input) {
+            check(e.code == "io") { e.code }
+        }
     }
 
     test("shared scenarios") { scenarios(root) }
