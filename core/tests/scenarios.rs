@@ -124,7 +124,10 @@ fn shared_scenarios() {
             }
             (Err(e), want_err) => {
                 if want_err.as_deref() != Some(e.code()) {
-                    problems.push(format!("{id}: error {} ({e}), expected {want_err:?}", e.code()));
+                    problems.push(format!(
+                        "{id}: error {} ({e}), expected {want_err:?}",
+                        e.code()
+                    ));
                 }
                 results.push(json!({"id": id, "error": e.code()}));
             }
@@ -134,8 +137,7 @@ fn shared_scenarios() {
     std::fs::create_dir_all(&out).expect("create target/scenarios");
     std::fs::write(
         out.join("rust.json"),
-        serde_json::to_string_pretty(&json!({"lang": "rust", "results": results}))
-            .expect("json"),
+        serde_json::to_string_pretty(&json!({"lang": "rust", "results": results})).expect("json"),
     )
     .expect("write rust.json");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
