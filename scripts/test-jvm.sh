@@ -5,14 +5,15 @@
 #   (Kotlin runtime + generated code + native library at the JNA resource path) -> Kotlin tests
 #   (mapping + shared scenarios) -> Java example -> uniffi Python scenario run and Swift
 #   generation smoke -> comparison of the scenario results with Rust.
-# Prints one line per step and a final summary line; exits non-zero on any failure.
+# Debug builds by default (they reuse `cargo test --workspace` artifacts); GUIDANG_JVM_PROFILE=release
+# for a release library. Prints one line per step and a final summary line; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TERM_COLOR=never
 
 KOTLIN_VERSION=2.4.20
-PROFILE=${GUIDANG_JVM_PROFILE:-release}
+PROFILE=${GUIDANG_JVM_PROFILE:-debug}
 TOOLS=$ROOT/target/tools
 OUT=$ROOT/target/jvm
 LOG=$OUT/logs

@@ -4,13 +4,14 @@
 #   install the wheel -> import smoke from a fresh venv -> pytest (mapping tests + shared
 #   scenarios) -> mypy --strict on the examples -> stubtest -> batch example -> comparison of the
 #   scenario results with Rust.
-# Prints one line per step and a final summary line; exits non-zero on any failure.
+# Debug builds by default (they reuse `cargo test --workspace` artifacts); GUIDANG_PY_PROFILE=release
+# for a release wheel. Prints one line per step and a final summary line; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TERM_COLOR=never
 
-PROFILE=${GUIDANG_PY_PROFILE:-release}
+PROFILE=${GUIDANG_PY_PROFILE:-debug}
 VENV=$ROOT/target/venv
 FRESH=$ROOT/target/venv-fresh
 WHEELS=$ROOT/target/wheels
