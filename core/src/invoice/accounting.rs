@@ -7,7 +7,7 @@ use super::model::Invoice;
 use super::registry::{CaptureRef, Claim, InvoiceRegistry};
 use super::{extract_source, InvoiceLimits};
 use crate::checks::Checker;
-use crate::record::{Component, MetaNode, Record, RecordBuilder, Role, Source};
+use crate::record::{Component, Declared, MetaNode, Record, RecordBuilder, Role, Source};
 use crate::report::{Outcome, Report, Verdict};
 use crate::{Error, Result};
 use serde_json::Value;
@@ -54,6 +54,23 @@ pub mod paths {
     pub const BUYER_NAME: &str = "购方名称";
     /// 购方税号.
     pub const BUYER_TAX_ID: &str = "购方税号";
+}
+
+/// A component from a file with its electronic attributes (计算机文件名, 大小, 格式信息) declared
+/// from the file itself, as a business system would register them at capture.
+fn component(role: Role, path: &Path, title: Option<String>) -> Result<Component> {
+    let mut c = Component::from_path(role, path);
+    c.title = title;
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    c.declared = Declared {
+        file_name: Some(c.name.clone()),
+        size: Some(size.to_string()),
+        format: Some(crate::formats::identify(&c.source).family),
+        ..Declared::default()
+    };
+    Ok(c)
 }
 
 fn set_default(md: &mut MetaNode, path: &str, value: Option<String>) {
@@ -178,20 +195,15 @@ pub fn voucher_record(
         })?;
     let mut b = RecordBuilder::new(id).schema(KUAIJI_SCHEMA).metadata(md);
     for e in extra.iter().filter(|e| e.role == Role::AccountingVoucher) {
-        let mut c = Component::from_path(e.role.clone(), &e.path);
-        c.title = e.title.clone();
-        b = b.component(c);
+        b = b.component(component(e.role.clone(), &e.path, e.title.clone())?);
     }
-    let mut c = Component::from_path(Role::OriginalVoucher, invoice_file);
-    c.title = Some(match &inv.number {
+    let title = Some(match &inv.number {
         Some(n) => format!("发票 {n}"),
         None => "发票".into(),
     });
-    b = b.component(c);
+    b = b.component(component(Role::OriginalVoucher, invoice_file, title)?);
     for e in extra.iter().filter(|e| e.role != Role::AccountingVoucher) {
-        let mut c = Component::from_path(e.role.clone(), &e.path);
-        c.title = e.title.clone();
-        b = b.component(c);
+        b = b.component(component(e.role.clone(), &e.path, e.title.clone())?);
     }
     Ok((b.build(), inv))
 }

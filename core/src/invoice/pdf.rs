@@ -222,7 +222,7 @@ fn name_token(s: &str) -> Option<String> {
 }
 
 fn tax_id_token(s: &str) -> Option<String> {
-    let s = after_sep(s.trim_start_matches(|c: char| c == '/' || c == '／'));
+    let s = after_sep(s.trim_start_matches(['/', '／']));
     let s = s.strip_prefix("纳税人识别号").map(after_sep).unwrap_or(s);
     let v: String = s
         .chars()
