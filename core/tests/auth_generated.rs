@@ -224,3 +224,118 @@ fn signing_key_loads_from_pkcs8_pem_and_signs() {
     assert!(algs::verify(k.scheme(), &cert.key, b"EEP package bytes", &s.signature).is_ok());
     assert!(algs::verify(k.scheme(), &cert.key, b"EEP package byteS", &s.signature).is_err());
 }
+
+#[test]
+fn gd11_passes_through_the_checker_with_trust_options() {
+    use guidang::record::{Component, RecordBuilder, Role};
+    use guidang::report::{Outcome, Stage};
+    use guidang::{CheckOptions, Checker, Scheme};
+    let (trust, fx) = fixtures();
+    let f = |l: &str| {
+        fx.iter()
+            .find(|f| f.label == l)
+            .expect("fixture")
+            .path
+            .clone()
+    };
+    let rec = RecordBuilder::new("auth-record")
+        .component(Component::from_path(Role::Main, f("ofd-seal-v4.ofd")))
+        .component(Component::from_path(Role::Attachment, f("pdf-sm2.pdf")))
+        .component(Component::from_path(Role::Attachment, f("pdf-ecdsa.pdf")))
+        .build();
+    let run = |trust_dir: Option<PathBuf>| {
+        let opts = CheckOptions {
+            trust_dir,
+            ..Default::default()
+        };
+        let rep = Checker::new(None, Scheme::default_for(Stage::Archiving), opts)
+            .check(&rec)
+            .expect("check");
+        rep.findings
+            .into_iter()
+            .filter(|f| f.code == "GD-1-1")
+            .collect::<Vec<_>>()
+    };
+    let with = run(Some(trust.all.clone()));
+    let sigs: Vec<_> = with
+        .iter()
+        .filter(|f| f.rule.starts_with("signature.valid"))
+        .collect();
+    assert_eq!(sigs.len(), 3, "{with:#?}");
+    assert!(sigs.iter().all(|f| f.outcome == Outcome::Pass));
+    // evidence names kind, algorithm, signer, maker, time
+    let ofd = sigs
+        .iter()
+        .find(|f| f.evidence["kind"] == "ofd_seal_v4")
+        .expect("ofd finding");
+    assert_eq!(ofd.evidence["algorithm"], "SM2 / SM3");
+    assert!(ofd.evidence["signer"]
+        .as_str()
+        .unwrap()
+        .contains("档案馆签章人"));
+    assert!(ofd.evidence["seal_maker"]
+        .as_str()
+        .unwrap()
+        .contains("电子印章制作系统"));
+    assert_eq!(ofd.evidence["signing_time"], "2024-06-01T00:00:00Z");
+    assert!(
+        with.iter()
+            .all(|f| f.outcome != Outcome::Fail && f.outcome != Outcome::Warn),
+        "{with:#?}"
+    );
+    let without = run(None);
+    assert_eq!(
+        without
+            .iter()
+            .filter(|f| f.rule == "signature.trust_indeterminate" && f.outcome == Outcome::Warn)
+            .count(),
+        3
+    );
+    assert!(without
+        .iter()
+        .any(|f| f.rule == "signature.revocation" && f.outcome == Outcome::Manual));
+}
+
+#[test]
+fn einvoice_tax_bureau_signature_is_indeterminate() {
+    let xml = r##"<?xml version="1.0" encoding="UTF-8"?>
+<EInvoice><Header><EIid>24112000000000000001</EIid></Header>
+<TaxSupervisionInfo><InvoiceNumber>24112000000000000001</InvoiceNumber><TaxBureauName>国家税务总局北京市税务局</TaxBureauName></TaxSupervisionInfo>
+<TaxBureauSignature><Reference URI="#EInvoiceData"/><SignatureAlgorithm>SM2</SignatureAlgorithm><SignatureTime>2024-11-20 10:00:00</SignatureTime><SignatureValue>MEUCIQ==</SignatureValue></TaxBureauSignature></EInvoice>"##;
+    let v = verify_source(
+        &Source::Bytes(std::sync::Arc::new(xml.as_bytes().to_vec())),
+        &Trust::none(),
+    )
+    .expect("parses");
+    assert_eq!(v.signatures.len(), 1);
+    let s = &v.signatures[0];
+    assert_eq!(s.status(), Status::Indeterminate);
+    assert_eq!(s.algorithm.as_deref(), Some("SM2"));
+    assert_eq!(s.signer.as_deref(), Some("国家税务总局北京市税务局"));
+    assert!(s.checks[0].message_en.contains("cannot be verified"));
+    let plain = verify_source(
+        &Source::Bytes(std::sync::Arc::new(b"<root/>".to_vec())),
+        &Trust::none(),
+    )
+    .unwrap();
+    assert!(plain.signatures.is_empty());
+}
+
+#[test]
+fn ses_v4_timestamp_is_verified_and_reported() {
+    let (trust, fx) = fixtures();
+    let f = fx
+        .iter()
+        .find(|f| f.label == "ofd-seal-v4.ofd")
+        .expect("fixture");
+    let v = verify(f, &trust_of(&trust.sm2));
+    let s = &v.signatures[0];
+    assert_eq!(s.timestamp.as_deref(), Some("2024-06-01T00:00:05Z"));
+    let ts = s
+        .checks
+        .iter()
+        .find(|c| c.rule == "ses.timestamp")
+        .expect("timestamp check");
+    assert_eq!(ts.status, Status::Ok, "{}", ts.message_en);
+    assert!(ts.message_en.contains("电子印章制作系统"));
+}

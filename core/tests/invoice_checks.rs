@@ -206,7 +206,7 @@ fn visible_text_mismatch_is_detected() {
     assert_eq!(m[0]["visible"], "¥526.00");
     // And the seal check has honest outcomes for the other evidence kinds.
     assert_eq!(
-        crosscheck::tax_authority_seal(&SealEvidence::Ofd(vec![])).outcome,
+        crosscheck::tax_authority_seal(&SealEvidence::Read(vec![])).outcome,
         Outcome::Fail
     );
 }

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
+
+import guidang
 
 ROOT = Path(__file__).resolve().parents[3]
 RECORDS = ROOT / "fixtures" / "records"
@@ -22,3 +25,8 @@ def failing_record() -> Path:
     path = RECORDS / "digest-mismatch"
     assert path.is_dir(), f"fixture record missing: {path}"
     return path
+
+
+def stable(report: guidang.Report) -> List[Tuple[str, str, str, str, bool, str]]:
+    """A report's findings without their evidence (which may hold timings such as `inspect_ms`)."""
+    return [(f.code, f.rule, f.outcome, f.subject, f.blocking, f.message_en) for f in report.findings]

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import List, Tuple
 
 import guidang
-from conftest import RECORDS
+from conftest import RECORDS, stable
 
 
 def test_many_threads_same_results() -> None:
     paths = sorted(p for p in RECORDS.iterdir() if p.is_dir())
-    expected = {p.name: guidang.check(p).to_dict()["findings"] for p in paths}
+    expected = {p.name: stable(guidang.check(p)) for p in paths}
     checker = guidang.Checker()
 
     def one(p: Path) -> Tuple[str, object]:
-        return p.name, checker.check(p).to_dict()["findings"]
+        return p.name, stable(checker.check(p))
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(one, paths * 4))
@@ -28,9 +28,10 @@ def test_many_threads_same_results() -> None:
         assert findings == expected[name], name
 
 
-def test_gil_is_released_during_a_check() -> None:
-    # 32 MiB in memory: hashing (SM3 + SHA-256) takes long enough to observe.
-    big = guidang.Component.from_bytes(b"\0" * (32 * 1024 * 1024), "big.bin", role="附件")
+def _timed_check(size: int) -> Tuple[float, float, List[float]]:
+    """Checks an in-memory record of `size` bytes in a thread while this thread keeps ticking;
+    returns the call's start and end and the ticks."""
+    big = guidang.Component.from_bytes(b"\0" * size, "big.bin", role="附件")
     record = guidang.Record("BIG-1", components=[big])
     window: List[float] = []
 
@@ -45,8 +46,18 @@ def test_gil_is_released_during_a_check() -> None:
     while t.is_alive():
         ticks.append(time.perf_counter())
     t.join()
-    start, end = window
-    assert end - start > 0.05, "check too fast to observe"
+    return window[0], window[1], ticks
+
+
+def test_gil_is_released_during_a_check() -> None:
+    # Hashing (SM3 + SHA-256) of a large in-memory component takes long enough to observe; grow
+    # it until the call lasts at least 0.2 s (debug builds are much slower than release ones).
+    size = 4 << 20
+    start, end, ticks = _timed_check(size)
+    while end - start < 0.2 and size < (512 << 20):
+        size *= 4
+        start, end, ticks = _timed_check(size)
+    assert end - start >= 0.2, "check too fast to observe"
     inside = [x for x in ticks if start <= x <= end]
     # With the GIL held for the whole call the main thread would be frozen: it would only run at
     # the edges. Released, it keeps ticking throughout.

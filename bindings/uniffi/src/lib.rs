@@ -2,10 +2,14 @@
 //! subset of the Rust API. Every exported function converts its arguments, calls the core (panics
 //! caught) and converts the result; errors map to one [`GuidangError`] (`error.rs`).
 
+mod capture;
 mod error;
+
+pub use capture::{CaptureOptions, Capturer, Receipt};
 
 use error::guard;
 pub use error::GuidangError;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -161,6 +165,38 @@ pub struct ComponentInput {
     /// Bytes in memory.
     #[uniffi(default = None)]
     pub data: Option<Vec<u8>>,
+    /// Declared DA/T 46 electronic attributes: 格式信息, 计算机文件名, 计算机文件大小, 文档创建程序.
+    #[uniffi(default = None)]
+    pub declared: Option<HashMap<String, String>>,
+    /// Declared digests: algorithm (`sm3`, `sha256`…) → hex.
+    #[uniffi(default = None)]
+    pub digests: Option<HashMap<String, String>>,
+}
+
+fn declared_of(
+    id: &str,
+    declared: Option<HashMap<String, String>>,
+    digests: Option<HashMap<String, String>>,
+) -> guidang::Result<guidang::record::Declared> {
+    let mut d = guidang::record::Declared::default();
+    for (k, v) in declared.unwrap_or_default() {
+        match k.as_str() {
+            "格式信息" => d.format = Some(v),
+            "计算机文件名" => d.file_name = Some(v),
+            "计算机文件大小" => d.size = Some(v),
+            "文档创建程序" => d.creating_application = Some(v),
+            other => {
+                return Err(guidang::Error::invalid(
+                    format!("memory:{id}"),
+                    format!("unknown declared attribute `{other}`"),
+                ))
+            }
+        }
+    }
+    let mut digests: Vec<(String, String)> = digests.unwrap_or_default().into_iter().collect();
+    digests.sort();
+    d.digests = digests;
+    Ok(d)
 }
 
 /// A record (件) to build in memory (see [`guidang::RecordBuilder`]).
@@ -178,7 +214,7 @@ pub struct RecordInput {
     pub components: Vec<ComponentInput>,
 }
 
-fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
+pub(crate) fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
     let mut b = guidang::RecordBuilder::new(input.id.clone());
     if let Some(md) = &input.metadata_json {
         let v: serde_json::Value = serde_json::from_str(md).map_err(|e| {
@@ -200,7 +236,8 @@ fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
     }
     for (i, c) in input.components.into_iter().enumerate() {
         let role = guidang::Role::parse(&c.role);
-        let comp = match (c.path, c.data) {
+        let declared = declared_of(&input.id, c.declared, c.digests)?;
+        let mut comp = match (c.path, c.data) {
             (Some(p), None) => {
                 let mut comp = guidang::record::Component::from_path(role, PathBuf::from(p));
                 if let Some(n) = c.name {
@@ -222,12 +259,13 @@ fn build_record(input: RecordInput) -> guidang::Result<guidang::Record> {
                 ))
             }
         };
+        comp.declared = declared;
         b = b.component(comp);
     }
     Ok(b.build())
 }
 
-fn load_one(path: &std::path::Path) -> guidang::Result<guidang::Record> {
+pub(crate) fn load_one(path: &std::path::Path) -> guidang::Result<guidang::Record> {
     match guidang::record::load(path)? {
         guidang::record::Input::Record(r) => Ok(*r),
         guidang::record::Input::Batch(_) => Err(guidang::Error::invalid(

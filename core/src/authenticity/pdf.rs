@@ -426,7 +426,10 @@ fn bad_range(at: usize, zh: &str, en: &str) -> SigCheck {
 
 /// Attaches field names (/T) from the AcroForm when lopdf can read the file.
 fn name_fields(bytes: &[u8], found: &mut [Found]) {
-    let Ok(doc) = lopdf::Document::load_mem(bytes) else {
+    // Field names are cosmetic: a parser failure (or panic on hostile input) must not stop
+    // the verification, so lopdf runs behind catch_unwind.
+    let parsed = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes));
+    let Ok(Ok(doc)) = parsed else {
         return;
     };
     for (_, obj) in doc.objects.iter() {

@@ -107,6 +107,15 @@ pub enum Revocation {
     Unknown,
 }
 
+fn strip0(v: &[u8]) -> &[u8] {
+    let n = v
+        .iter()
+        .take_while(|&&b| b == 0)
+        .count()
+        .min(v.len().saturating_sub(1));
+    &v[n..]
+}
+
 impl Trust {
     /// No anchors, no signer certificates: every trust outcome is indeterminate.
     pub fn none() -> Self {
@@ -269,14 +278,15 @@ impl Trust {
             if !issuers.iter().any(|i| crl.verify_by(&i.key).is_ok()) {
                 continue;
             }
-            if let Some((_, when)) = crl.revoked.iter().find(|(s, _)| *s == cert.serial_raw) {
-                if *when <= at {
-                    return Revocation::Revoked(*when);
-                }
-            }
-            if crl.this_update <= at || crl.next_update.is_none_or(|n| n >= at) {
-                return Revocation::Good(crl.issuer.clone());
-            }
+            // A certificate revoked after the signing time was still good when it signed.
+            return match crl
+                .revoked
+                .iter()
+                .find(|(s, _)| strip0(s) == strip0(&cert.serial_raw))
+            {
+                Some((_, when)) if *when <= at => Revocation::Revoked(*when),
+                _ => Revocation::Good(crl.issuer.clone()),
+            };
         }
         Revocation::Unknown
     }

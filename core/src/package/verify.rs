@@ -193,9 +193,13 @@ pub fn verify_package(path: &Path, opts: &VerifyOptions) -> Result<Report> {
                     for f in &mut fs.list {
                         f.subject = f.subject.replace(&root.display().to_string(), &subject);
                     }
+                    let tmp_root = root.display().to_string();
                     for (_, r) in &mut records {
                         for f in &mut r.findings {
-                            f.subject = f.subject.replace(&root.display().to_string(), &subject);
+                            f.subject = f.subject.replace(&tmp_root, &subject);
+                        }
+                        for i in &mut r.inputs {
+                            i.source = i.source.replace(&tmp_root, &subject);
                         }
                     }
                 }
@@ -1178,7 +1182,17 @@ fn verify_eep(
         link_problems: Vec::new(),
         origin: Origin::File(path.to_path_buf()),
     };
-    let rep = checker(opts, scheme).check(&record)?;
+    let mut rep = checker(opts, scheme).check(&record)?;
+    // Name embedded files by package and 编码ID, not by the temporary extraction path.
+    for i in &mut rep.inputs {
+        if let Some(f) = doc.files.iter().find(|f| {
+            f.extracted
+                .as_ref()
+                .is_some_and(|p| p.display().to_string() == i.source)
+        }) {
+            i.source = format!("{name}#{}", f.id);
+        }
+    }
     records.push((String::new(), rep));
     Ok(())
 }

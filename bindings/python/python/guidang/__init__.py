@@ -12,21 +12,32 @@ Check records against DA/T 70-2018 (四性检测) and DA/T 46 metadata::
 Problems found in a record are findings (data). Exceptions (``guidang.GuidangError`` and its
 subclasses in :mod:`guidang.errors`) mean guidang could not run what was asked. Every call
 releases the GIL, so a thread pool checks records in parallel.
+
+Capture into an outbox (即时归档)::
+
+    with guidang.Capturer("/srv/outbox") as cap:
+        receipt = cap.capture(record)                 # guidang.Record or a path
+        print(receipt.package_path, receipt.package_sm3)
 """
 
 from guidang._native import (
+    Capturer,
     CatalogueItem,
     Checker,
     Component,
     Finding,
+    Receipt,
     Record,
     Report,
     __version__,
     catalogue,
     check,
     check_record,
+    extract_invoice,
     schemas,
     schemes,
+    verify_package,
+    verify_signatures,
 )
 from guidang.errors import (
     ConfigError,
@@ -42,6 +53,7 @@ from guidang.errors import (
 )
 
 __all__ = [
+    "Capturer",
     "CatalogueItem",
     "Checker",
     "Component",
@@ -54,6 +66,7 @@ __all__ = [
     "InputError",
     "InternalError",
     "LimitError",
+    "Receipt",
     "Record",
     "RefusedError",
     "Report",
@@ -62,6 +75,9 @@ __all__ = [
     "catalogue",
     "check",
     "check_record",
+    "extract_invoice",
     "schemas",
     "schemes",
+    "verify_package",
+    "verify_signatures",
 ]

@@ -1,16 +1,36 @@
 """Type stubs of the native module ``guidang._native`` (checked by ``mypy.stubtest``)."""
 
 import os
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
-StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
-Verdict = Literal["pass", "warn", "fail"]
-Outcome = Literal["pass", "fail", "warn", "manual", "not_applicable"]
-Stage = Literal["GD", "YJ", "BC"]
-Property = Literal["authenticity", "integrity", "usability", "security"]
+_StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+_Verdict = Literal["pass", "warn", "fail"]
+_Outcome = Literal["pass", "fail", "warn", "manual", "not_applicable"]
+_Stage = Literal["GD", "YJ", "BC"]
+_Property = Literal["authenticity", "integrity", "usability", "security"]
 
 __version__: str
+__all__ = [
+    "Capturer",
+    "CatalogueItem",
+    "Checker",
+    "Component",
+    "Finding",
+    "Receipt",
+    "Record",
+    "Report",
+    "__version__",
+    "catalogue",
+    "check",
+    "check_record",
+    "extract_invoice",
+    "schemas",
+    "schemes",
+    "verify_package",
+    "verify_signatures",
+]
 
+@final
 class Finding:
     """One result of one check item on one subject."""
 
@@ -19,11 +39,9 @@ class Finding:
     @property
     def rule(self) -> str: ...
     @property
-    def outcome(self) -> Outcome: ...
+    def outcome(self) -> _Outcome: ...
     @property
-    def property(self) -> Property: ...
-    @property
-    def stage(self) -> Stage: ...
+    def stage(self) -> _Stage: ...
     @property
     def blocking(self) -> bool: ...
     @property
@@ -37,12 +55,16 @@ class Finding:
     @property
     def evidence(self) -> Dict[str, Any]: ...
     def to_dict(self) -> Dict[str, Any]: ...
+    # Last: inside the class body the name `property` shadows the builtin decorator.
+    @property
+    def property(self) -> _Property: ...
 
+@final
 class Report:
     """The result of checking one record (or batch)."""
 
     @property
-    def verdict(self) -> Verdict: ...
+    def verdict(self) -> _Verdict: ...
     @property
     def kind(self) -> Literal["record", "batch"]: ...
     @property
@@ -50,7 +72,7 @@ class Report:
     @property
     def source(self) -> str: ...
     @property
-    def stage(self) -> Stage: ...
+    def stage(self) -> _Stage: ...
     @property
     def schema(self) -> str: ...
     @property
@@ -66,6 +88,7 @@ class Report:
     def to_json(self, indent: bool = False) -> str: ...
     def render(self, lang: str = "zh") -> str: ...
 
+@final
 class Component:
     """One component (正文, 附件 …) of a record."""
 
@@ -81,7 +104,7 @@ class Component:
     ) -> "Component": ...
     @staticmethod
     def from_path(
-        path: StrPath,
+        path: _StrPath,
         *,
         role: str = "正文",
         name: Optional[str] = None,
@@ -96,6 +119,7 @@ class Component:
     @property
     def size(self) -> int: ...
 
+@final
 class Record:
     """A record (件): id, DA/T 46 metadata and components."""
 
@@ -108,32 +132,34 @@ class Record:
         schema: Optional[str] = None,
     ) -> "Record": ...
     @staticmethod
-    def load(path: StrPath) -> "Record": ...
+    def load(path: _StrPath) -> "Record": ...
     @property
     def id(self) -> str: ...
     @property
     def components(self) -> List[Component]: ...
     def meta(self, path: str) -> Optional[str]: ...
 
+@final
 class Checker:
     """Runs checks with one schema, scheme and options; safe to share between threads."""
 
     def __new__(
         cls,
         *,
-        schema: Optional[StrPath] = None,
-        scheme: Optional[StrPath] = None,
-        trust_dir: Optional[StrPath] = None,
+        schema: Optional[_StrPath] = None,
+        scheme: Optional[_StrPath] = None,
+        trust_dir: Optional[_StrPath] = None,
         clamd: Optional[str] = None,
-        signer_certs: Sequence[StrPath] = ...,
+        signer_certs: Sequence[_StrPath] = ...,
         now: Optional[str] = None,
     ) -> "Checker": ...
     @property
     def scheme(self) -> str: ...
-    def check(self, path: StrPath) -> Report: ...
+    def check(self, path: _StrPath) -> Report: ...
     def check_record(self, record: Record) -> Report: ...
-    def check_batch(self, path: StrPath) -> Tuple[List[Report], Report]: ...
+    def check_batch(self, path: _StrPath) -> Tuple[List[Report], Report]: ...
 
+@final
 class CatalogueItem:
     """One DA/T 70-2018 catalogue item in one stage."""
 
@@ -142,9 +168,7 @@ class CatalogueItem:
     @property
     def seq(self) -> str: ...
     @property
-    def stage(self) -> Stage: ...
-    @property
-    def property(self) -> Property: ...
+    def stage(self) -> _Stage: ...
     @property
     def name_zh(self) -> str: ...
     @property
@@ -153,9 +177,82 @@ class CatalogueItem:
     def clause(self) -> str: ...
     @property
     def automatable(self) -> Literal["yes", "partial", "no"]: ...
+    # Last: inside the class body the name `property` shadows the builtin decorator.
+    @property
+    def property(self) -> _Property: ...
 
-def check(path: StrPath) -> Report: ...
+def check(path: _StrPath) -> Report: ...
 def check_record(record: Record) -> Report: ...
 def catalogue() -> List[CatalogueItem]: ...
 def schemas() -> List[str]: ...
 def schemes() -> List[str]: ...
+
+@final
+class Receipt:
+    """Proof that a record was captured."""
+
+    @property
+    def record_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def package_path(self) -> str: ...
+    @property
+    def package_sm3(self) -> str: ...
+    @property
+    def content_key(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def revises(self) -> Optional[str]: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def journal_seq(self) -> int: ...
+    @property
+    def report(self) -> Report: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+@final
+class Capturer:
+    """Captures records into one outbox; a context manager."""
+
+    def __new__(
+        cls,
+        outbox: _StrPath,
+        *,
+        format: Literal["zip", "dir", "eep", "bagit"] = "zip",
+        schema: Optional[str] = None,
+        scheme: Optional[str] = None,
+        trust_dir: Optional[_StrPath] = None,
+        clamd: Optional[str] = None,
+        fsync: bool = True,
+    ) -> "Capturer": ...
+    def capture(self, record: Union[Record, _StrPath]) -> Receipt: ...
+    def capture_revision(self, record: Union[Record, _StrPath]) -> Receipt: ...
+    def receipt(self, record_id: str) -> Optional[Receipt]: ...
+    @property
+    def outbox(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "Capturer": ...
+    def __exit__(
+        self,
+        _exc_type: Optional[type] = None,
+        _exc: Optional[BaseException] = None,
+        _tb: Optional[Any] = None,
+    ) -> bool: ...
+
+def verify_package(
+    path: _StrPath,
+    *,
+    stage: Literal["YJ", "BC"] = "YJ",
+    scheme: Optional[str] = None,
+    expected_sm3: Optional[str] = None,
+    trust_dir: Optional[_StrPath] = None,
+) -> Report: ...
+def verify_signatures(
+    path: _StrPath, *, trust_dir: Optional[_StrPath] = None, signer_certs: Sequence[_StrPath] = ...
+) -> Dict[str, Any]: ...
+def extract_invoice(path: _StrPath) -> Dict[str, Any]: ...

@@ -658,6 +658,47 @@ pub fn cms_sign(
     time: i64,
     layout: CmsLayout,
 ) -> Result<Vec<u8>> {
+    signed_data(signer, extra, digest, None, time, layout)
+}
+
+/// An RFC 3161 timestamp token from `tsa` over data whose `hash` digest is `hashed`.
+pub fn timestamp_token(
+    tsa: &Identity,
+    hash: super::algs::HashAlg,
+    hashed: &[u8],
+    time: i64,
+) -> Result<Vec<u8>> {
+    let tst = asn1::seq(&[
+        &asn1::int(1),
+        &asn1::oid("1.2.3.4.1"),
+        &asn1::seq(&[&asn1::seq(&[&asn1::oid(hash.oid())]), &asn1::octets(hashed)]),
+        &asn1::int(time as u64),
+        &asn1::generalized_time(time),
+    ]);
+    let d = tsa.key.scheme().hash().digest(&tst);
+    let layout = CmsLayout {
+        gbt35275: false,
+        unsorted_attrs: false,
+        sig_alg_oid: None,
+    };
+    signed_data(
+        tsa,
+        &[],
+        &d,
+        Some((super::cms::TST_INFO, &tst)),
+        time,
+        layout,
+    )
+}
+
+fn signed_data(
+    signer: &Identity,
+    extra: &[&Cert],
+    digest: &[u8],
+    econtent: Option<(&str, &[u8])>,
+    time: i64,
+    layout: CmsLayout,
+) -> Result<Vec<u8>> {
     use super::algs::oids;
     use super::cms::{
         ATTR_CONTENT_TYPE, ATTR_MESSAGE_DIGEST, ATTR_SIGNING_TIME, DATA, DATA_SM2, SIGNED_DATA,
@@ -668,6 +709,7 @@ pub fn cms_sign(
     } else {
         (SIGNED_DATA, DATA)
     };
+    let data = econtent.map(|(o, _)| o).unwrap_or(data);
     let h = signer.key.scheme().hash();
     let digest_alg = if h == super::algs::HashAlg::Sm3 {
         asn1::seq(&[&asn1::oid(oids::SM3)])
@@ -710,7 +752,10 @@ pub fn cms_sign(
     let sd = asn1::seq(&[
         &asn1::int(1),
         &asn1::tlv(asn1::tag::SET, &digest_alg),
-        &asn1::seq(&[&asn1::oid(data)]),
+        &match econtent {
+            Some((o, c)) => asn1::seq(&[&asn1::oid(o), &asn1::explicit(0, &asn1::octets(c))]),
+            None => asn1::seq(&[&asn1::oid(data)]),
+        },
         &asn1::tlv(0xa0, &certs),
         &asn1::tlv(asn1::tag::SET, &si),
     ]);

@@ -225,11 +225,19 @@ fn signed_value(
                 &prop,
             ]);
             let s = spec.signer.key.sign(&tbs)?;
+            // A timestamp over the signature value, from the seal maker acting as TSA.
+            let ts = super::timestamp_token(
+                spec.maker,
+                HashAlg::Sm3,
+                &HashAlg::Sm3.digest(&s.signature),
+                spec.time + 5,
+            )?;
             Ok(asn1::seq(&[
                 &tbs,
                 &asn1::octets(&spec.signer.cert.der),
                 &asn1::oid(oids::SM2_SM3),
                 &asn1::bits(&s.signature),
+                &asn1::explicit(0, &asn1::bits(&ts)),
             ]))
         }
         OfdKind::SealV1 => {
