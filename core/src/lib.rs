@@ -5,6 +5,7 @@
 //! [`report`] (findings as data). Shared safe readers: [`xml`], [`container`], [`digest`], [`formats`].
 #![forbid(unsafe_code)]
 
+pub mod authenticity;
 pub mod capture;
 pub mod catalogue;
 pub mod checks;
@@ -12,9 +13,11 @@ pub mod container;
 pub mod digest;
 pub mod error;
 pub mod formats;
+pub mod invoice;
 pub mod package;
 pub mod record;
 pub mod report;
+pub mod scan;
 pub mod schema;
 pub mod xml;
 

@@ -1,8 +1,9 @@
 //! `guidang` — command-line tool for archivists' batch work: four-properties checks (`check`),
-//! and, as they land, capture, package verification, journal verification and e-invoices.
+//! capture into an outbox, package verification, journal verification and e-invoices.
 
 mod cmd_capture;
 mod cmd_check;
+mod cmd_invoice;
 mod cmd_journal;
 mod cmd_verify;
 mod common;
@@ -27,6 +28,8 @@ enum Cmd {
     Verify(cmd_verify::Args),
     /// Outbox journal tools.
     Journal(cmd_journal::Args),
+    /// Extract e-invoices (OFD, 数电票 XML, PDF) and print their fields and cross-checks.
+    Invoice(cmd_invoice::Args),
 }
 
 fn main() {
@@ -36,6 +39,7 @@ fn main() {
         Cmd::Capture(a) => cmd_capture::run(a),
         Cmd::Verify(a) => cmd_verify::run(a),
         Cmd::Journal(a) => cmd_journal::run(a),
+        Cmd::Invoice(a) => cmd_invoice::run(a),
     };
     std::process::exit(code);
 }

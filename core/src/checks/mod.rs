@@ -7,13 +7,16 @@ mod batch;
 pub mod facts;
 mod fixity;
 mod format;
+mod invoice;
 mod metadata;
 mod security;
+mod usability;
 
 pub use facts::ComponentFacts;
 
 use crate::catalogue::{Automatable, Catalogue, ItemMode, Scheme};
 use crate::container::ZipLimits;
+use crate::formats::FormatLimits;
 use crate::record::{Batch, Record};
 use crate::report::{Finding, InputDigest, Outcome, Report, ReportKind, Stage, ToolInfo, Verdict};
 use crate::schema::Schema;
@@ -38,6 +41,20 @@ pub struct CheckOptions {
     pub zip_limits: ZipLimits,
     /// XML limits.
     pub xml_limits: XmlLimits,
+    /// Limits of the content inspection (PDF, images, time budget …); its `zip` and `xml` fields
+    /// are replaced by `zip_limits` and `xml_limits` (see [`CheckOptions::format_limits`]).
+    pub format_limits: FormatLimits,
+}
+
+impl CheckOptions {
+    /// The format limits in effect: `format_limits` with `zip_limits` and `xml_limits`.
+    pub fn format_limits(&self) -> FormatLimits {
+        FormatLimits {
+            zip: self.zip_limits,
+            xml: self.xml_limits,
+            ..self.format_limits
+        }
+    }
 }
 
 /// Everything a provider may look at.
@@ -91,7 +108,9 @@ const PROVIDERS: &[(&str, Provider)] = &[
     ("attributes", attributes::run),
     ("fixity", fixity::run),
     ("format", format::run),
+    ("usability", usability::run),
     ("security", security::run),
+    ("invoice", invoice::run),
 ];
 
 /// Runs checks with one schema, scheme and options. Cheap to clone; safe to share across threads.
@@ -164,10 +183,11 @@ impl Checker {
         extra: Vec<Finding>,
     ) -> Result<(Report, Vec<ComponentFacts>)> {
         let t0 = Instant::now();
+        let limits = self.options.format_limits();
         let facts: Vec<ComponentFacts> = record
             .components
             .iter()
-            .map(ComponentFacts::measure)
+            .map(|c| ComponentFacts::measure_with(c, &limits))
             .collect();
         let mut timings = BTreeMap::new();
         timings.insert("measure".to_string(), ms(t0));

@@ -1,0 +1,66 @@
+//! Fixed RSA-2048 test keys (PKCS#8 PEM) for the test PKI: RSA key generation is slow in debug
+//! builds and neither ring nor the crates guidang uses can do it. TEST ONLY — never trust them.
+
+/// The RSA test CA key.
+pub const RSA_CA_KEY: &str = "
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDj8jzC26SS+mYY
+jeHfmEH2Cv84fd/j3EGN3XJbwlMibpuNQY0YhkP2yDMd3RcUY+fkBTajzyAIp2EK
+mmXv8L4+dnWoKp/eTj1DMJu5K3pbfVZmzAg9kMxMR/9CXeEYvMgrcr0qsJ+c0ylb
+rTMbvbwoRmgMJUn1L1G7ggct8lyvRjBxs7fHEEP5KM9bsye2cygCR82xXzgpQ/fI
+pHyiQy1DceZgsg3yyN6qJW0iF10WNzer+OTLGOVnQlgNAjwwvtykp+ylJQb8tcaO
+DXjaK8eKuNipBzgurOkQ1zoJe4Nmbi1A618sfMtSjCsrxrjXkC9ZHjY7Bnlr+CU1
+I9EOc2RPAgMBAAECggEAVOzuaGbu5Pe3zBQogGa4xJOKTSDQppNsNQ+5SKiY0q5E
+9BblG6sCbVJfgRPbQnSKc/DhT5yewbqitBGcQw39w0XdRh9DWs7pkjvs+MtTFf0X
+kMsZkt58zzrPxok1kULcjRt9kQcnIIWn1gksjnxdOuAoacYGzPupRuQGCr9OetpG
+oRfG7MRRNJJUAd33WvKksLGZp34Km8C3MkayS+Bvciv5+eo0c6OBhd5WheeORcI7
+nJdtMxIsvqlmgFkzMqaAMa9L/UjXwBtMuZQLG2qnHgK30xbXjSeZhASbeBlLVGos
+05JB+3OdMjWcz28nIWtDMuIVVMCCP4LmkXOqj1y0oQKBgQD5PZRCynHNsIOCsYlg
+XkJzfcQzikibQX3pBlNM/Z4W0p8hH3cFgeIi6B8s1uQbt9TNCBpynHDvy0Vg5Bmd
+OsoJP0otS090ha6WXZB37/JZIz9DiNZ29tkGhrfnMdRGMgeCIp2tXi/3zfdb019x
+VQ86DE4grQ5CJEjRLqielM+zsQKBgQDqINEQb0vACGwsgbbbE8S39qff985ycf91
+9/JLnslvHLuz/OwUsvQ/CnaZU1iJT12G4x8bKorQfvR+BkgQ6xj6WrrSX8qNdDJd
+e9UTn/xypLojJpmX0JiBEbTj7hJVb/qqQuS9KeLtD1sqfJCaclfPgHzrPaj2r0/l
+wZMcuDKX/wKBgCmiw9W0g/Zcelum1NAobulkJRaHD0IAWsxGpjvCUlp1rOeXngZp
+gCFcrXiMHWcT+pSVufVTdPpZ9qkM8cp2O7H3xKh0YD2S52tvDec7Sjzhynu5rDoL
+Wo3gi3AvvspLKT3wEm8XwOOgoKXSVatVDkogLB0BS9R4w0FOjhSPv3LBAoGAWx2U
+X0IBB+X/Oz7sC8xgtXtfj9Ef3fgxhBaPjBBqsjxLbFuVAOU4GsSWrUr7XMyvSExh
+ka/3v/Z4bgdBypvD58KhjDfNW0mKRElp/i44D+G9supVwfhjMW/TpxTCu89NjS9l
+V5zSfJGKWDmMCR9Qvydw9hfUBtTpUjAIcZfZ0L8CgYEA9EGZPcwD2FJYaW0kx+J4
+kMIELkCEttOJQvdzmgvof94stdlrQMVdcxRjOL9aPk02VzzRzIFxOkpu7zpEMkQC
+3ygjqOd//iXycvuSYhOJtAQbWw4kFwWdjUY+JwyRj2Hni8od6n8N+zdJANZ+2aQ0
+RmltcmieaiwvYRwG9VUIi7k=
+-----END PRIVATE KEY-----
+";
+
+/// The RSA test signer key.
+pub const RSA_SIGNER_KEY: &str = "
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDCPftA7qO+q2zH
+NNzDnntFWFD93lSRS/ow3Km+ElVUXT61ZqrBEC2qE7deQ7m7cmoOa4hC3vsdloyw
+1jqN4ngPFiElFw2CNmfgWMu+umOX8HSwTRHtcybWw9GpN3KxaYAAD1pVBio+MaKS
+exlJTtud1DxFvtaZiGMFFfRynxWqDDC0F8QhPOVmLBOHoLoELGNImGaOxI0l30Yt
+y6/Xmb0Z4pwKZF/H4UcIbpdnKW/Z85O0dk6zXu0L2tR4YZzwBoBThnfe1wGgncde
+DnElQ1SlQBQ40GTx7mvIy/ViY4hyVFF33fsem/pZSnZNZJDxm+5Aru4sypfmuxUR
+8KMzv/qJAgMBAAECggEAAQ1Tiogqimhra9c/SEg65UEcvY1TqBGI+AQpGado32Ag
+jTWIzheK0VmyCHln/hoXEHbqOj2VtgOI4LWuwgHHPkClGxXj7ot8/6ZS/Lpq8M/k
+msCq5fh0zyGo0yYZ9/dnlPpwy11DoYFwTT6L+Jzw17Wctscsw7s5vBKRLhjAKs+h
+C/aCs5uGzl1YJh0jQ47IOy69sDKJ/4dM//QszTX2+6t6ymQQBdjUSunH88l29D8W
+bhnG71KNrAc0Xz7gRrSCPTj8E3RjcyzZS2MElzoENTka83vfHxMYiwKuz4buFySm
+/uYeKuGKfmuBb+V6HjpuVAWpnWINjo9MfWF0LajwXQKBgQDx9o+56V6spGwzQEJn
+xxcuG50xRy3i5R4C7mxUV4soxzBeZIL0qGrP8Iy9AEM1RUubSUr+jJmeE+psFHuW
+8RDzy39Dmf8mE5lx4xLTpxitzFopFccVrUkKtFzts+if/OoagfZt1yrqu7sWmXOJ
+ICQa289gUrdY4ZMuFyG4LG9QzQKBgQDNgrTe7o+40laFfIlIZkzgUVF+/DY3Stw1
+/UiY7FL0M19kGgurzSk05qUqt8nmlUKE+ODchexnrS5up5xvGhw5BC0PRN/Q5P2R
+5aYQoe+5YzhIhei4LpivK/jhsFbI9P3CVwbTwXV05XIl4tO6ubQ5XnGXjiPxWW7k
+6SLA8R/grQKBgQCle7H0vo0HmjR+INbJzzolSLGLgFj7syOBcbsZO/5q10BXbnq6
+BW135db7dHCCwG/jNo9Z5KMzn/9WB/Q22Yx0kJrriykby4/IejroEoIoa3jGXKSa
+SLeJ4K0lzUOuF/WsR3JY0S4C+H4OCMkh4Z+P1wHPqQLIgQ5+GUfwhENliQKBgAEQ
+8IdHjY9T6AcBQmURwsxXH6kc/dsDlGjjS4EfmL6TlacbS3w0sEYJ/ElgcrezhojS
+EbiTKUrQZzFDxVf+Nq9FCkbOAKtAxOAA5P+pF2lKznvx1ec+tqQSAlSJaanZO4fK
+k8p9cnKMzi7MInURiZHSn5w9rIoQALdHTlrZ5WRxAoGAIJjMbr8pkASHhR2CDLsM
+W1TnE50DOlfrZvznavAUAJcdfHOjAWCCLqih/qU1P+dM08S6ITe/LfWOsXuGWcU5
+WneTAF/a1Qlpj4Serqk1C66GxZlXf4wXX8/gHtBe9+W/0UY91YZEeBzy/qQfLMB7
+wAdRU9NHAdxEc9u067doqOw=
+-----END PRIVATE KEY-----
+";
