@@ -589,7 +589,24 @@ fn verify_jianji(
             .filter(|n| {
                 !n.is_empty() && n.rsplit('/').next() == Some(&super::safe_component(&code))
             })
-            .map(|n| root.join(n));
+            .map(|n| root.join(n))
+            // Other producers: the folder named after the 档号 at <全宗号>/<分类>/<档号>.
+            .or_else(|| {
+                files
+                    .iter()
+                    .filter_map(|f| f.rsplit_once('/').map(|(d, _)| d))
+                    .find(|d| {
+                        d.split('/').count() == 3 && d.rsplit('/').next() == Some(code.as_str())
+                    })
+                    .map(|d| root.join(d))
+            });
+        let rel = match (&folder, rel.is_empty()) {
+            (Some(f), true) => f
+                .strip_prefix(root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            _ => rel,
+        };
         let Some(folder) = folder.filter(|f| f.is_dir()) else {
             fs.add(
                 "1-13",
