@@ -33,9 +33,24 @@ fn record(id: &str, main: &Path, att: &Path, main_format: Option<&str>) -> Recor
         .set("聚合层次", "文件")
         .set("来源/立档单位名称", "某市财政局")
         .set("电子文件号", id)
-        .set("档号", format!("Z109-KJ·2024·30-{id}"))
+        .set(
+            "档号",
+            format!(
+                "Z109-WS·2024·Y·BGS-{:04}",
+                N.load(Ordering::Relaxed) % 10000
+            ),
+        )
+        .set(
+            "档号/室编件号",
+            format!("{:04}", N.load(Ordering::Relaxed) % 10000),
+        )
+        .set("存储位置/当前位置", "在线")
+        .set("档号/年度", "2024")
+        .set("档号/保管期限", "永久")
+        .set("形式特征/文件组合类型", "单件")
+        .set("形式特征/页数", "1")
         .set("档号/全宗号", "Z109")
-        .set("档号/类别号", "KJ")
+        .set("档号/类别号", "WS")
         .set("内容描述/题名", "增值税电子普通发票")
         .set("内容描述/责任者", "某市财政局")
         .set("内容描述/日期", "2024-03-01")
@@ -43,7 +58,8 @@ fn record(id: &str, main: &Path, att: &Path, main_format: Option<&str>) -> Recor
         .set("内容描述/保管期限", "30年")
         .component(
             Component::from_path(Role::Main, main).with_declared(Declared {
-                format: Some("OFD".into()),
+                format: main_format.map(str::to_string),
+                creating_application: Some("税务数字账户 1.0".into()),
                 file_name: main.file_name().map(|n| n.to_string_lossy().into_owned()),
                 size: size(main),
                 ..Default::default()
@@ -51,6 +67,8 @@ fn record(id: &str, main: &Path, att: &Path, main_format: Option<&str>) -> Recor
         )
         .component(
             Component::from_path(Role::Attachment, att).with_declared(Declared {
+                format: Some("XML".into()),
+                creating_application: Some("税务数字账户 1.0".into()),
                 file_name: att.file_name().map(|n| n.to_string_lossy().into_owned()),
                 size: size(att),
                 ..Default::default()

@@ -22,7 +22,13 @@ pub fn record(src: &Path, i: usize) -> Record {
         .set("聚合层次", "文件")
         .set("来源/立档单位名称", "某市档案局")
         .set("电子文件号", &id)
-        .set("档号", format!("Z109-WS·2024·Y-{id}"))
+        .set("档号", format!("Z109-WS·2024·Y·BGS-{:04}", i + 1))
+        .set("档号/室编件号", format!("{:04}", i + 1))
+        .set("存储位置/当前位置", "在线")
+        .set("档号/年度", "2024")
+        .set("档号/保管期限", "永久")
+        .set("形式特征/文件组合类型", "单件")
+        .set("形式特征/页数", "1")
         .set("档号/全宗号", "Z109")
         .set("档号/类别号", "WS")
         .set("内容描述/题名", format!("关于第{i}号事项的通知"))
@@ -34,12 +40,15 @@ pub fn record(src: &Path, i: usize) -> Record {
             Component::from_path(Role::Main, &main).with_declared(Declared {
                 format: Some("OFD".into()),
                 file_name: Some("sign__v4signed.ofd".into()),
+                creating_application: Some("税务数字账户 1.0".into()),
                 size: size(&main),
                 ..Default::default()
             }),
         )
         .component(
             Component::from_path(Role::Attachment, &att).with_declared(Declared {
+                format: Some("TXT".into()),
+                creating_application: Some("记事本".into()),
                 file_name: Some(format!("{id}.txt")),
                 size: size(&att),
                 ..Default::default()
@@ -73,6 +82,11 @@ fn main() {
             match c.capture(&record(&src, i)) {
                 Ok(r) => println!("captured {} {}", r.record_id, r.journal_seq),
                 Err(e) => {
+                    if let guidang::Error::Refused { report, .. } = &e {
+                        for f in report.failed() {
+                            eprintln!("  {} {} {}: {}", f.code, f.rule, f.subject, f.message_en);
+                        }
+                    }
                     eprintln!("capture R-{i:04}: {e}");
                     std::process::exit(1);
                 }

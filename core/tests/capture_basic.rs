@@ -281,9 +281,10 @@ fn unsafe_record_ids_get_distinct_package_names() {
     let src = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let c = capturer(out.path(), PackageFormat::Zip);
-    let a = c
-        .capture(&common::record(src.path(), "A:1", b"one"))
-        .unwrap();
+    // The attachment file is named after a safe id; the record id itself is unsafe as a name.
+    let mut ra = common::record(src.path(), "A-1", b"one");
+    ra.id = "A:1".into();
+    let a = c.capture(&ra).unwrap();
     let b = c
         .capture(&common::record(src.path(), "A_1", b"two"))
         .unwrap();

@@ -314,6 +314,16 @@ pub fn record_metadata_xml(record: &Record, names: &[String], digests: &[Content
     }
     md.children
         .retain(|c| c.name != "文件数据" && c.name != "组件");
+    // Inside a package the record is stored in its own folder: a local 当前位置 (DA/T 46 M66)
+    // becomes `.` so that it points at where the packaged record really is.
+    if let Some(loc) = md
+        .child_mut("存储位置")
+        .and_then(|s| s.child_mut("当前位置"))
+    {
+        if loc.text.as_deref().is_some_and(|t| !t.contains("://")) {
+            loc.text = Some(".".into());
+        }
+    }
     let mut data = MetaNode::container("文件数据");
     for ((c, name), d) in record.components.iter().zip(names).zip(digests) {
         let mut doc = MetaNode::container("文档")

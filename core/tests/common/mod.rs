@@ -20,11 +20,14 @@ pub fn record(dir: &Path, id: &str, attachment: &[u8]) -> Record {
     std::fs::write(&att, attachment).unwrap();
     let main = invoice();
     let size = std::fs::metadata(&main).unwrap().len();
+    let jian = jian_hao(id);
     RecordBuilder::new(id)
         .set("聚合层次", "文件")
         .set("来源/立档单位名称", "某市档案局")
         .set("电子文件号", id)
-        .set("档号", format!("Z109-WS·2024·Y-{id}"))
+        .set("档号", format!("Z109-WS·2024·Y·BGS-{jian}"))
+        .set("档号/室编件号", jian.clone())
+        .set("存储位置/当前位置", "在线")
         .set("档号/全宗号", "Z109")
         .set("档号/年度", "2024")
         .set("档号/保管期限", "永久")
@@ -40,16 +43,25 @@ pub fn record(dir: &Path, id: &str, attachment: &[u8]) -> Record {
             Component::from_path(Role::Main, &main).with_declared(Declared {
                 format: Some("OFD".into()),
                 file_name: Some("sign__v4signed.ofd".into()),
+                creating_application: Some("税务数字账户 1.0".into()),
                 size: Some(size.to_string()),
                 ..Default::default()
             }),
         )
         .component(
             Component::from_path(Role::Attachment, &att).with_declared(Declared {
+                format: Some("TXT".into()),
+                creating_application: Some("记事本".into()),
                 file_name: Some(format!("{id}-附件.txt")),
                 size: Some(attachment.len().to_string()),
                 ..Default::default()
             }),
         )
         .build()
+}
+
+/// A 4-digit 件号 derived from the record id (stable, so the 档号 follows the numbering rule).
+pub fn jian_hao(id: &str) -> String {
+    let h = guidang::digest::sm3(id.as_bytes());
+    format!("{:04}", (u16::from(h[0]) << 8 | u16::from(h[1])) % 10000)
 }
