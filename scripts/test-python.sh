@@ -69,6 +69,7 @@ fresh_import() {
   "$FRESH/bin/pip" install -q --disable-pip-version-check "$WHEELS"/guidang-*-cp39-abi3-*.whl
   (cd /tmp && "$FRESH/bin/python" -c "import guidang; print(guidang.check('$ROOT/fixtures/records/valid-wenshu').verdict)") | tee "$OUT/fresh-import.out"
   grep -qx pass "$OUT/fresh-import.out"
+  rm -rf "$FRESH"
 }
 
 rust_scenarios() {
