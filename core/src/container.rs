@@ -234,35 +234,17 @@ impl<R: Read + Seek> ZipContainer<R> {
 
     /// Reads a whole entry into memory, never more than its declared size (and the limits).
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>> {
-        let info = self.lookup(name).cloned().ok_or_else(|| {
-            Error::invalid(
-                &self.path,
-                format!("entry `{name}` is missing from the container"),
-            )
-        })?;
-        let path = self.path.clone();
-        let mut f = self.archive.by_index(info.index).map_err(|e| {
-            Error::invalid(
-                &path,
-                format!("entry `{}` cannot be opened: {e}", info.name),
-            )
-        })?;
-        let cap = info.size.min(self.limits.max_entry_bytes);
-        let mut buf = Vec::with_capacity(cap.min(64 << 20) as usize);
-        (&mut f)
-            .take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::invalid(&path, format!("entry `{}` is corrupt: {e}", info.name)))?;
-        if buf.len() as u64 > cap {
-            return Err(Error::Limit {
-                path,
-                limit: format!("entry `{}` inflates past its declared size", info.name),
-            });
-        }
+        let size = self
+            .lookup(name)
+            .map(|i| i.size.min(self.limits.max_entry_bytes))
+            .unwrap_or(0);
+        let mut buf = Vec::with_capacity(size.min(64 << 20) as usize);
+        self.copy_to(name, &mut buf)?;
         Ok(buf)
     }
 
-    /// Streams an entry into `sink` (bounded by its declared size); returns the bytes copied.
+    /// Streams an entry into `sink`, never more than its declared size (and the limits); returns
+    /// the bytes copied. An entry that inflates past its declared size is an [`Error::Limit`].
     pub fn copy_to(&mut self, name: &str, sink: &mut dyn std::io::Write) -> Result<u64> {
         let info = self.lookup(name).cloned().ok_or_else(|| {
             Error::invalid(
@@ -277,10 +259,10 @@ impl<R: Read + Seek> ZipContainer<R> {
                 format!("entry `{}` cannot be opened: {e}", info.name),
             )
         })?;
-        let mut limited = f.take(info.size.min(self.limits.max_entry_bytes) + 1);
-        let n = std::io::copy(&mut limited, sink)
+        let cap = info.size.min(self.limits.max_entry_bytes);
+        let n = std::io::copy(&mut f.take(cap + 1), sink)
             .map_err(|e| Error::invalid(&path, format!("entry `{}` is corrupt: {e}", info.name)))?;
-        if n > info.size {
+        if n > cap {
             return Err(Error::Limit {
                 path,
                 limit: format!("entry `{}` inflates past its declared size", info.name),

@@ -226,3 +226,68 @@ fn many_threads_share_one_outbox() {
     assert_eq!(j.entries, 12);
     assert!(j.temporaries.is_empty());
 }
+
+#[test]
+fn journal_tampering_and_outbox_disagreement_are_detected() {
+    let src = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let c = capturer(out.path(), PackageFormat::Dir);
+    for i in 0..3 {
+        c.capture(&common::record(
+            src.path(),
+            &format!("J-{i}"),
+            format!("a{i}").as_bytes(),
+        ))
+        .unwrap();
+    }
+    assert!(verify_journal(out.path()).unwrap().ok());
+    let jp = out.path().join(JOURNAL_FILE);
+    let original = std::fs::read_to_string(&jp).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    // Editing an entry.
+    std::fs::write(&jp, original.replacen("J-1", "J-9", 1)).unwrap();
+    let j = verify_journal(out.path()).unwrap();
+    assert!(!j.ok());
+    assert!(
+        j.problems.iter().any(|p| p.contains("altered")),
+        "{:?}",
+        j.problems
+    );
+    // Deleting an entry.
+    std::fs::write(&jp, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+    let j = verify_journal(out.path()).unwrap();
+    assert!(
+        j.problems.iter().any(|p| p.contains("does not link")),
+        "{:?}",
+        j.problems
+    );
+    assert!(
+        j.problems
+            .iter()
+            .any(|p| p.contains("J-1") && p.contains("not in the journal")),
+        "{:?}",
+        j.problems
+    );
+    // Restored journal, but a package removed from the outbox.
+    std::fs::write(&jp, &original).unwrap();
+    std::fs::remove_dir_all(out.path().join("J-2")).unwrap();
+    let j = verify_journal(out.path()).unwrap();
+    assert_eq!(j.problems.len(), 1, "{:?}", j.problems);
+    assert!(j.problems[0].contains("J-2") && j.problems[0].contains("missing"));
+}
+
+#[test]
+fn unsafe_record_ids_get_distinct_package_names() {
+    let src = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let c = capturer(out.path(), PackageFormat::Zip);
+    let a = c
+        .capture(&common::record(src.path(), "A:1", b"one"))
+        .unwrap();
+    let b = c
+        .capture(&common::record(src.path(), "A_1", b"two"))
+        .unwrap();
+    assert_ne!(a.package_path, b.package_path);
+    assert!(a.package_path.starts_with(out.path()));
+    assert_eq!(packages(out.path()).len(), 2);
+}

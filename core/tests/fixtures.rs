@@ -241,3 +241,31 @@ fn batch_duplicates_are_found() {
         "both records sharing the 档号 fail 1-8: {dup:?}"
     );
 }
+
+#[test]
+fn batch_jianhao_gap_fails_continuity() {
+    let (records, batch) = check_batch("jianhao-gap");
+    assert_eq!(batch.verdict, Verdict::Fail);
+    let gap = batch
+        .findings
+        .iter()
+        .find(|f| f.code == "GD-2-6" && f.outcome == Outcome::Fail)
+        .expect("a 2-6 gap finding");
+    assert_eq!(gap.evidence["expected"], 3);
+    assert_eq!(gap.evidence["found"], 4);
+    // The record after the gap carries the finding too.
+    let r = records
+        .iter()
+        .find(|r| {
+            r.findings
+                .iter()
+                .any(|f| f.code == "GD-2-6" && f.outcome == Outcome::Fail)
+        })
+        .expect("record with gap");
+    assert_eq!(r.id, "BGS-2024-000004");
+    let (_, ok) = check_batch("valid-batch");
+    assert!(ok
+        .findings
+        .iter()
+        .any(|f| f.code == "GD-2-6" && f.outcome == Outcome::Pass));
+}

@@ -149,12 +149,12 @@ const CLAUSES: &[(&str, &str, u8, Judge)] = &[
 
 /// Agreement floors measured when this test was written: (clause, minimum agreed).
 const FLOORS: &[(&str, usize)] = &[
-    ("1a/1b 6.7.11 pdfaid", 3),
+    ("1a/1b 6.7.11 pdfaid", 5),
     ("1b 6.1.10 filters", 4),
     ("1b 6.1.2 file header", 7),
     ("1b 6.1.3 trailer (ID, Encrypt)", 4),
-    ("1b 6.2.2 output intent", 2),
-    ("1b 6.6.1 actions", 1),
+    ("1b 6.2.2 output intent", 3),
+    ("1b 6.6.1 actions", 2),
     ("1b 6.6.2 trigger events", 1),
     ("1b 6.9 interactive forms", 4),
     ("2b 6.1.12 permissions", 3),
@@ -162,10 +162,10 @@ const FLOORS: &[(&str, usize)] = &[
     ("2b 6.1.3 trailer (ID, Encrypt)", 5),
     ("2b 6.4.1 interactive forms", 4),
     ("2b 6.4.2 XFA", 2),
-    ("2b 6.5.1 actions", 13),
+    ("2b 6.5.1 actions", 15),
     ("2b 6.5.2 trigger events", 3),
-    ("2b 6.6.2.1 metadata stream", 1),
-    ("2b 6.6.4 pdfaid", 7),
+    ("2b 6.6.2.1 metadata stream", 3),
+    ("2b 6.6.4 pdfaid", 8),
     ("3b 6.8 embedded files", 12),
 ];
 
@@ -249,7 +249,7 @@ fn verapdf_corpus_indicator_agreement() {
     println!("{:<34} {tc:>7} {ta:>7} {:>10}", "total", tc - ta);
     assert_eq!(table.len(), CLAUSES.len(), "every clause has test files");
     assert_eq!(FLOORS.len(), CLAUSES.len(), "every clause has a floor");
-    assert!(ta >= 85, "total agreement fell to {ta} of {tc}");
+    assert!(ta >= 94, "total agreement fell to {ta} of {tc}");
     for (label, floor) in FLOORS {
         let agreed = table.get(label).map(|r| r.1).unwrap_or(0);
         assert!(

@@ -170,12 +170,13 @@ fn non_invoice_ofd_has_no_invoice() {
 }
 
 #[test]
-fn print_corpus_summary() {
-    // Not an assertion on values: prints what each corpus OFD yields (kept in the test log).
+fn corpus_invoices_are_found_and_nothing_else() {
+    // Which corpus OFDs carry invoice data (the summary line of each is printed for the log).
     let dir = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/corpus/ofd"
     ));
+    let mut invoices = Vec::new();
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
@@ -183,20 +184,34 @@ fn print_corpus_summary() {
             continue;
         }
         n += 1;
-        match invoice::extract(&p) {
-            Ok(inv) => println!(
-                "{}: invoice={} key={:?} date={:?} total={:?} missing={:?}",
-                p.file_name().unwrap().to_string_lossy(),
-                invoice::is_invoice(&inv),
-                inv.registry_key(),
-                inv.issue_date,
-                inv.amount_with_tax,
-                inv.missing
-            ),
-            Err(e) => println!("{}: error {e}", p.display()),
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let inv = invoice::extract(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        println!(
+            "{name}: invoice={} key={:?} date={:?} total={:?} missing={:?}",
+            invoice::is_invoice(&inv),
+            inv.registry_key(),
+            inv.issue_date,
+            inv.amount_with_tax,
+            inv.missing
+        );
+        if invoice::is_invoice(&inv) {
+            invoices.push(name);
         }
     }
+    invoices.sort();
     assert!(n >= 20, "corpus has {n} OFDs");
+    assert_eq!(
+        invoices,
+        vec![
+            "converter__1.ofd",
+            "converter__20240531141733.ofd",
+            "converter__draw_param_ref.ofd",
+            "converter__发票示例.ofd",
+            "layout__no_page_container.ofd",
+            "reader__发票示例.ofd",
+            "sign__v4signed.ofd",
+        ]
+    );
 }
 
 /// Every key of `expected` equals the same key of `actual` (recursively for objects; arrays by
@@ -223,7 +238,13 @@ fn assert_subset(expected: &serde_json::Value, actual: &serde_json::Value, at: &
 #[test]
 fn generated_xml_fixtures_extract_as_expected() {
     let mut n = 0;
-    for name in ["normal", "multirate", "red-letter", "inconsistent"] {
+    for name in [
+        "normal",
+        "multirate",
+        "red-letter",
+        "inconsistent",
+        "xbrl-einv",
+    ] {
         let xml = fixtures().join(format!("{name}.xml"));
         let expected: serde_json::Value = serde_json::from_slice(
             &std::fs::read(fixtures().join(format!("{name}.expected.json"))).unwrap(),
@@ -232,15 +253,22 @@ fn generated_xml_fixtures_extract_as_expected() {
         let inv = invoice::extract(&xml).unwrap();
         let actual = serde_json::to_value(&inv).unwrap();
         assert_subset(&expected, &actual, name);
-        assert_eq!(inv.provenance["number"].source, FieldSource::XmlEInvoice);
-        assert_eq!(
-            inv.provenance["number"].locator,
-            "EInvoice/TaxSupervisionInfo/InvoiceNumber"
-        );
+        if name == "xbrl-einv" {
+            assert_eq!(inv.provenance["number"].source, FieldSource::OfdXbrl);
+            assert!(inv.provenance["number"]
+                .locator
+                .ends_with("xbrl fact InvoiceNumber"));
+        } else {
+            assert_eq!(inv.provenance["number"].source, FieldSource::XmlEInvoice);
+            assert_eq!(
+                inv.provenance["number"].locator,
+                "EInvoice/TaxSupervisionInfo/InvoiceNumber"
+            );
+        }
         assert!(inv.missing.is_empty(), "{name}: {:?}", inv.missing);
         n += 1;
     }
-    assert_eq!(n, 4);
+    assert_eq!(n, 5);
 }
 
 #[test]
@@ -266,4 +294,65 @@ fn xml_that_is_not_an_invoice_is_refused() {
     let q = dir.path().join("y.txt");
     std::fs::write(&q, "hello").unwrap();
     assert!(invoice::extract(&q).is_err());
+}
+
+/// Writes a minimal OFD package (one page, no seal) whose attachment is `attachment`.
+fn ofd_with_attachment(path: &Path, name: &str, attachment: &[u8]) {
+    use std::io::Write;
+    let f = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let o = zip::write::SimpleFileOptions::default();
+    let ns = "xmlns:ofd=\"http://www.ofdspec.org/2016\"";
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("OFD.xml".into(), format!("<ofd:OFD {ns} DocType=\"OFD\" Version=\"1.1\"><ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>").into_bytes()),
+        ("Doc_0/Document.xml".into(), format!("<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>1</ofd:MaxUnitID></ofd:CommonData><ofd:Pages><ofd:Page ID=\"1\" BaseLoc=\"Pages/Page_0/Content.xml\"/></ofd:Pages><ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments></ofd:Document>").into_bytes()),
+        ("Doc_0/Pages/Page_0/Content.xml".into(), format!("<ofd:Page {ns}><ofd:Content/></ofd:Page>").into_bytes()),
+        ("Doc_0/Attachs/Attachments.xml".into(), format!("<ofd:Attachments {ns}><ofd:Attachment Name=\"{name}\" Format=\"xml\"><ofd:FileLoc>{name}.xml</ofd:FileLoc></ofd:Attachment></ofd:Attachments>").into_bytes()),
+        (format!("Doc_0/Attachs/{name}.xml"), attachment.to_vec()),
+    ];
+    for (n, b) in files {
+        z.start_file(n, o).unwrap();
+        z.write_all(&b).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+#[test]
+fn xbrl_attached_to_an_ofd() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("sd.ofd");
+    let xbrl = std::fs::read(fixtures().join("xbrl-einv.xml")).unwrap();
+    ofd_with_attachment(&p, "inv_ord_issuer_25320000000000000505", &xbrl);
+    let inv = invoice::extract(&p).unwrap();
+    assert_eq!(inv.format, invoice::InvoiceFormat::Ofd);
+    assert_eq!(inv.number.as_deref(), Some("25320000000000000505"));
+    assert_eq!(inv.amount_with_tax.unwrap().to_string(), "994.40");
+    let prov = &inv.provenance["amount_with_tax"];
+    assert_eq!(prov.source, FieldSource::OfdXbrl);
+    assert!(
+        prov.locator
+            .starts_with("Doc_0/Attachs/inv_ord_issuer_25320000000000000505.xml"),
+        "{}",
+        prov.locator
+    );
+}
+
+#[test]
+fn original_invoice_with_bom() {
+    // The invoice data file starts with a UTF-8 BOM (seen in real packages).
+    let src = invoice::extract(&corpus("converter__1.ofd")).unwrap();
+    let mut data = vec![0xEF, 0xBB, 0xBF];
+    data.extend_from_slice(
+        "<eInvoice xmlns:fp=\"http://www.edrm.org.cn/schema/e-invoice/2019\"><fp:InvoiceCode>033002000211</fp:InvoiceCode><fp:InvoiceNo>83089647</fp:InvoiceNo><fp:IssueDate>2020年07月23日</fp:IssueDate><fp:TaxExclusiveTotalAmount>510.68</fp:TaxExclusiveTotalAmount><fp:TaxTotalAmount>15.32</fp:TaxTotalAmount><fp:TaxInclusiveTotalAmount>526.00</fp:TaxInclusiveTotalAmount></eInvoice>".as_bytes(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bom.ofd");
+    ofd_with_attachment(&p, "original_invoice", &data);
+    let inv = invoice::extract(&p).unwrap();
+    assert_eq!(inv.registry_key(), src.registry_key());
+    assert_eq!(inv.issue_date, src.issue_date);
+    assert_eq!(
+        inv.provenance["number"].source,
+        FieldSource::OfdOriginalInvoiceXml
+    );
 }

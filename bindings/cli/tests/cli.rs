@@ -94,6 +94,21 @@ fn could_not_run_exits_2_with_one_line_reason() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("scheme.toml:5"), "{err}");
 
+    let schema = dir.path().join("schema.toml");
+    std::fs::write(&schema, "id = \"bad\"\nname = \"bad\"\nextends = \"dat46-wenshu\"\n\n[[element]]\nname = \"新元素\"\ntype = \"colour\"\n").unwrap();
+    let out = guidang(&[
+        "check",
+        "fixtures/records/valid-wenshu",
+        "--schema",
+        schema.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("schema.toml:") && err.lines().count() == 1,
+        "{err}"
+    );
+
     let out = guidang(&["check", "--format", "yaml", "fixtures/records/valid-wenshu"]);
     assert_eq!(out.status.code(), Some(2));
 }

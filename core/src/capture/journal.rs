@@ -112,18 +112,24 @@ impl Journal {
     /// Reads entries appended since the last call (call with the outbox lock held). A trailing
     /// line without a newline is an append that never completed: with `repair` it is cut off.
     pub(crate) fn read_new(&mut self, repair: bool) -> Result<Vec<Entry>> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(b) => b,
+        let mut f = match std::fs::File::open(&self.path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::io(&self.path, e)),
         };
-        if (bytes.len() as u64) < self.offset {
+        let len = f.metadata().map_err(|e| Error::io(&self.path, e))?.len();
+        if len < self.offset {
             return Err(Error::invalid(
                 &self.path,
                 "the journal became shorter: entries were deleted",
             ));
         }
-        let new = &bytes[self.offset as usize..];
+        // Only the part appended since the last read.
+        f.seek(std::io::SeekFrom::Start(self.offset))
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut bytes = Vec::with_capacity((len - self.offset) as usize);
+        std::io::Read::read_to_end(&mut f, &mut bytes).map_err(|e| Error::io(&self.path, e))?;
+        let new = &bytes[..];
         let complete = new
             .iter()
             .rposition(|&b| b == b'\n')

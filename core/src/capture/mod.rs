@@ -437,7 +437,7 @@ impl Capturer {
     }
 
     fn decide(&self, st: &State, record: &Record, key: &str, revision: bool) -> Result<Decision> {
-        let base = safe_component(&record.id);
+        let base = package_base(&record.id);
         match st.latest.get(&record.id) {
             None => Ok(Decision::Write(Plan {
                 version: 1,
@@ -475,6 +475,20 @@ struct Plan {
 enum Decision {
     Existing(Box<Receipt>),
     Write(Plan),
+}
+
+/// Package base name of a record id: the id itself when it is a safe file name, else the
+/// sanitised id plus 8 hex digits of SM3(id), so two ids never share a package name.
+pub fn package_base(id: &str) -> String {
+    let safe = safe_component(id);
+    if safe == id && !id.starts_with(TEMP_PREFIX) && id != JOURNAL_FILE {
+        safe
+    } else {
+        format!(
+            "{safe}-{}",
+            &hex::encode(crate::digest::sm3(id.as_bytes()))[..8]
+        )
+    }
 }
 
 /// Whether the capturer `owner` is gone: its owner lock file is missing or can be locked.

@@ -4,10 +4,9 @@
 //! Duplicate booking is judged at capture time against the registry (rule `invoice.duplicate`).
 
 use super::Ctx;
-use crate::container::ZipContainer;
-use crate::invoice::crosscheck::{self, SealEvidence};
-use crate::invoice::{self, seal, InvoiceFormat, InvoiceLimits, Sniffed};
-use crate::record::{Component, Role};
+use crate::invoice::crosscheck;
+use crate::invoice::{self, InvoiceLimits, Sniffed};
+use crate::record::Role;
 use crate::report::{Finding, Outcome};
 use chrono::NaiveDate;
 
@@ -61,7 +60,7 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
         };
         any = true;
-        let seals = seal_evidence(c, &inv, &limits);
+        let seals = invoice::seal_evidence(&c.source, &inv, &limits);
         let key = inv.registry_key();
         for r in crosscheck::run(&inv, &seals, capture_date) {
             let mut f = ctx.finding(
@@ -91,34 +90,11 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn seal_evidence(c: &Component, inv: &invoice::Invoice, limits: &InvoiceLimits) -> SealEvidence {
-    match inv.format {
-        InvoiceFormat::Ofd => {
-            let path = c.source.display_path();
-            let read = c
-                .source
-                .open()
-                .and_then(|r| ZipContainer::new(r, &path, limits.zip))
-                .and_then(|mut z| seal::read_seals(&mut z, &limits.xml));
-            match read {
-                Ok(list) => SealEvidence::Ofd(list),
-                Err(e) => SealEvidence::Unreadable(e.to_string()),
-            }
-        }
-        InvoiceFormat::Xml => SealEvidence::NotReadable(
-            "数电票 XML 的税务机关签名（TaxBureauSignature）需 XML 签名验证，guidang 尚不支持 / the tax bureau's XML signature (TaxBureauSignature) needs XML-DSig verification, not yet supported".into(),
-        ),
-        InvoiceFormat::Pdf => SealEvidence::NotReadable(
-            "PDF 签章的签名者由 PDF 签名检测给出 / the signer of a PDF signature is reported by the PDF signature checks".into(),
-        ),
-    }
-}
-
 /// The capture date: `CheckOptions::now` (RFC 3339 date or date-time) or today (UTC+8, the
 /// date printed on Chinese invoices).
 fn capture_date(now: Option<&str>) -> NaiveDate {
-    if let Some(d) = now.and_then(|s| invoice::parse::date(s)) {
+    if let Some(d) = now.and_then(invoice::parse::date) {
         return d;
     }
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    invoice::today_cn()
 }

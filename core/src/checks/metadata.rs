@@ -49,7 +49,13 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         format!("metadata is readable: {} elements", md.count() - 1),
     ));
     if let Some(schema) = ctx.schema {
-        out.extend(schema.validate(md).into_iter().map(|f| {
+        let today = ctx
+            .options
+            .now
+            .as_deref()
+            .and_then(crate::schema::parse_today);
+        let today = today.unwrap_or_else(crate::schema::today_cst);
+        out.extend(schema.validate_record(r, today).into_iter().map(|f| {
             if f.stage == ctx.stage {
                 f
             } else {

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod ofd;
 pub mod office;
 pub mod pdf;
+pub mod pdfa;
 pub mod puid;
 pub mod xmlfmt;
 

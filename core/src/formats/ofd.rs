@@ -426,7 +426,7 @@ fn document<R: Read + Seek>(c: &mut Ctx<'_, R>, doc: &Element, doc_path: &str, f
                 match c.resolve(&dir, loc) {
                     Some(p) => {
                         if let Some(el) = c.part(&p) {
-                            page_content(c, &el, &p);
+                            page_content(c, &el);
                         }
                     }
                     None => c.missing(("模板页", "template page"), loc, doc_path, true),
@@ -482,7 +482,7 @@ fn document<R: Read + Seek>(c: &mut Ctx<'_, R>, doc: &Element, doc_path: &str, f
                             }
                         }
                     }
-                    page_content(c, &el, &pp);
+                    page_content(c, &el);
                 }
             }
             None => c.missing(("页面内容", "page content"), loc, doc_path, true),
@@ -646,13 +646,12 @@ fn resources<R: Read + Seek>(c: &mut Ctx<'_, R>, res_path: &str) {
     }
 }
 
-fn page_content<R: Read + Seek>(c: &mut Ctx<'_, R>, page: &Element, page_path: &str) {
+fn page_content<R: Read + Seek>(c: &mut Ctx<'_, R>, page: &Element) {
     let depth = block_depth(page, 0);
     c.max_block_depth = c.max_block_depth.max(depth);
     let mut acts = Vec::new();
     collect_actions(page, &mut acts, 0);
     c.info.actions.extend(acts);
-    let _ = page_path;
 }
 
 fn block_depth(el: &Element, d: usize) -> usize {

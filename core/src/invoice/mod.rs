@@ -4,6 +4,7 @@
 
 pub mod accounting;
 mod assemble;
+pub mod capture;
 pub mod credit_code;
 pub mod crosscheck;
 mod einvoice;
@@ -17,6 +18,7 @@ pub mod seal;
 mod xbrl;
 
 pub use accounting::{check_and_register, kuaiji_metadata, voucher_record, ExtraComponent};
+pub use capture::{capture_invoice, rebuild_from_outbox, InvoiceCapturer, InvoiceReceipt};
 pub use model::{
     FieldSource, Invoice, InvoiceFormat, InvoiceKind, LineItem, OriginalRef, Party, Provenance,
     SourceConflict, TagBinding,
@@ -136,6 +138,91 @@ pub fn from_xml_root(root: &xml::Element, path: &Path) -> Result<Invoice> {
 /// PDF's text layer); useful for OCR output too. Every field is marked `pdf.text`.
 pub fn from_invoice_text(text: &str) -> Invoice {
     pdf::from_text(text)
+}
+
+/// An invoice and its cross-checks.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Examined {
+    /// The extracted invoice.
+    pub invoice: Invoice,
+    /// Who sealed it (OFD only; empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seals: Vec<seal::SealInfo>,
+    /// Cross-check results.
+    pub checks: Vec<crosscheck::CheckResult>,
+}
+
+/// What guidang knows about who sealed an invoice file (OFD: read from the seals; XML and PDF:
+/// not readable here, with the reason).
+pub fn seal_evidence(
+    source: &Source,
+    inv: &Invoice,
+    limits: &InvoiceLimits,
+) -> crosscheck::SealEvidence {
+    use crosscheck::SealEvidence;
+    match inv.format {
+        InvoiceFormat::Ofd => {
+            let path = source.display_path();
+            let read = source
+                .open()
+                .and_then(|r| ZipContainer::new(r, &path, limits.zip))
+                .and_then(|mut z| seal::read_seals(&mut z, &limits.xml));
+            match read {
+                Ok(list) => SealEvidence::Read(list),
+                Err(e) => SealEvidence::Unreadable(e.to_string()),
+            }
+        }
+        InvoiceFormat::Xml => SealEvidence::NotReadable(
+            "数电票 XML 的税务机关签名（TaxBureauSignature）需 XML 签名验证，guidang 尚不支持 / the tax bureau's XML signature (TaxBureauSignature) needs XML-DSig verification, not yet supported".into(),
+        ),
+        InvoiceFormat::Pdf => {
+            // PDF signatures: signer subjects as the authenticity module reads them (their
+            // validity is judged by 1-1, not here).
+            let trust = crate::authenticity::trust::Trust::none();
+            match crate::authenticity::verify_source_with(source, &trust, &Default::default()) {
+                Ok(v) => SealEvidence::Read(
+                    v.signatures
+                        .iter()
+                        .map(|s| seal::SealInfo {
+                            signature: s.location.clone(),
+                            kind: "Sign".into(),
+                            format: s.kind.as_str().into(),
+                            signer_subject: s.signer.clone(),
+                            maker_subject: s.seal_maker.clone(),
+                            seal_name: s.seal_name.clone(),
+                            problem: None,
+                        })
+                        .collect(),
+                ),
+                Err(e) => SealEvidence::Unreadable(e.to_string()),
+            }
+        }
+    }
+}
+
+/// Extracts the invoice in a source and runs every cross-check against `capture_date`.
+pub fn examine(
+    source: &Source,
+    limits: &InvoiceLimits,
+    capture_date: chrono::NaiveDate,
+) -> Result<Examined> {
+    let invoice = extract_source(source, limits)?;
+    let evidence = seal_evidence(source, &invoice, limits);
+    let checks = crosscheck::run(&invoice, &evidence, capture_date);
+    let seals = match evidence {
+        crosscheck::SealEvidence::Read(list) => list,
+        _ => Vec::new(),
+    };
+    Ok(Examined {
+        invoice,
+        seals,
+        checks,
+    })
+}
+
+/// Today's date in China (UTC+8), the calendar invoices are dated in.
+pub fn today_cn() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// Whether an extraction found an invoice at all (a number, or the three amounts).

@@ -221,6 +221,12 @@ pub struct Invoice {
     /// Values found in a second source that disagree with the one used (field, other source, value).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub source_conflicts: Vec<SourceConflict>,
+    /// The program that produced the file (OFD `DocInfo/Creator`, PDF `/Producer`), when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// Number of pages of a layout file (OFD, PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
     /// Remarks on the extraction (quirks tolerated, sources absent …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -276,6 +282,8 @@ impl Invoice {
             missing: Vec::new(),
             tag_bindings: Vec::new(),
             source_conflicts: Vec::new(),
+            creator: None,
+            pages: None,
             notes: Vec::new(),
         }
     }

@@ -199,6 +199,15 @@ pub fn extract<R: Read + Seek>(zip: &mut ZipContainer<R>, limits: &XmlLimits) ->
     parts.push(cd);
     let mut inv = assemble::assemble(InvoiceFormat::Ofd, parts);
     inv.notes.extend(notes);
+    inv.creator =
+        body.text_at("DocInfo/Creator")
+            .map(|c| match body.text_at("DocInfo/CreatorVersion") {
+                Some(v) => format!("{c} {v}"),
+                None => c.to_string(),
+            });
+    inv.pages = doc
+        .child("Pages")
+        .map(|p| p.children_named("Page").count() as u32);
     Ok(inv)
 }
 

@@ -31,11 +31,36 @@ pub fn extract(bytes: &[u8], path: &Path) -> Result<Invoice> {
         }
     }
     let mut inv = from_text(&text);
+    inv.pages = Some(doc.get_pages().len() as u32);
+    inv.creator = info_text(&doc, b"Producer").or_else(|| info_text(&doc, b"Creator"));
     if parse_is_blank(&text) {
         inv.notes
             .push("the PDF has no text layer (scanned?): no field could be read".into());
     }
     Ok(inv)
+}
+
+/// A text entry of the document information dictionary.
+fn info_text(doc: &lopdf::Document, key: &[u8]) -> Option<String> {
+    let info = doc.trailer.get(b"Info").ok()?;
+    let dict = match info {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        lopdf::Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let v = dict.get(key).ok()?;
+    let bytes = v.as_str().ok()?;
+    let text = if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .filter(|c| c.len() == 2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    super::parse::text(&text)
 }
 
 fn parse_is_blank(t: &str) -> bool {
@@ -222,7 +247,7 @@ fn name_token(s: &str) -> Option<String> {
 }
 
 fn tax_id_token(s: &str) -> Option<String> {
-    let s = after_sep(s.trim_start_matches(|c: char| c == '/' || c == '／'));
+    let s = after_sep(s.trim_start_matches(['/', '／']));
     let s = s.strip_prefix("纳税人识别号").map(after_sep).unwrap_or(s);
     let v: String = s
         .chars()

@@ -297,6 +297,52 @@ impl InvoiceRegistry {
     }
 }
 
+impl InvoiceRegistry {
+    /// Rebuilds the registry from bare keys: `(record id, file, registry key)` in capture order
+    /// (what the outbox journal's reports carry in their 1-15 findings). Replaces the whole content
+    /// in one transaction; entries of one record repeating a key (revisions) are not duplicates.
+    pub fn rebuild_keys<I>(&self, entries: I) -> Result<RebuildReport>
+    where
+        I: IntoIterator<Item = (String, String, String)>,
+    {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut conn = self.conn()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_err(&self.path, e))?;
+        tx.execute("DELETE FROM invoice", [])
+            .map_err(|e| db_err(&self.path, e))?;
+        let mut rep = RebuildReport::default();
+        for (record_id, file, key) in entries {
+            let (code, number) = match key.split(':').collect::<Vec<_>>()[..] {
+                ["einv", n] => (None, n.to_string()),
+                ["vat", c, n] => (Some(c.to_string()), n.to_string()),
+                _ => {
+                    rep.without_key.push(record_id);
+                    continue;
+                }
+            };
+            let n = tx
+                .execute(
+                    "INSERT INTO invoice (key, number, code, record_id, file, sm3, captured_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)
+                     ON CONFLICT(key) DO NOTHING",
+                    params![key, number, code, record_id, file, now],
+                )
+                .map_err(|e| db_err(&self.path, e))?;
+            if n == 1 {
+                rep.registered += 1;
+            } else if let Some(e) = Self::select(&tx, &key).map_err(|e| db_err(&self.path, e))? {
+                if e.record_id != record_id {
+                    rep.duplicates.push((key, record_id, e.record_id));
+                }
+            }
+        }
+        tx.commit().map_err(|e| db_err(&self.path, e))?;
+        Ok(rep)
+    }
+}
+
 /// The 1-15 finding for a claim: `pass` when registered, `fail` (rule `invoice.duplicate`) naming
 /// the earlier capture when it is a duplicate.
 pub fn claim_finding(stage: Stage, subject: &str, claim: &Claim) -> Finding {

@@ -318,7 +318,15 @@ pub fn record_metadata_xml(record: &Record, names: &[String], digests: &[Content
     for ((c, name), d) in record.components.iter().zip(names).zip(digests) {
         let mut doc = MetaNode::container("文档")
             .push(MetaNode::leaf("文档序号", c.sequence.to_string()))
-            .push(MetaNode::leaf("文档主从声明", c.role.zh()));
+            .push(MetaNode::leaf("组件类型", c.role.zh()))
+            .push(MetaNode::leaf(
+                "文档主从声明",
+                if c.role == crate::record::Role::Main {
+                    "主文档"
+                } else {
+                    "附属文档"
+                },
+            ));
         if let Some(t) = &c.title {
             doc = doc.push(MetaNode::leaf("题名", t.clone()));
         }

@@ -193,9 +193,13 @@ pub fn verify_package(path: &Path, opts: &VerifyOptions) -> Result<Report> {
                     for f in &mut fs.list {
                         f.subject = f.subject.replace(&root.display().to_string(), &subject);
                     }
+                    let tmp_root = root.display().to_string();
                     for (_, r) in &mut records {
                         for f in &mut r.findings {
-                            f.subject = f.subject.replace(&root.display().to_string(), &subject);
+                            f.subject = f.subject.replace(&tmp_root, &subject);
+                        }
+                        for i in &mut r.inputs {
+                            i.source = i.source.replace(&tmp_root, &subject);
                         }
                     }
                 }
@@ -585,7 +589,24 @@ fn verify_jianji(
             .filter(|n| {
                 !n.is_empty() && n.rsplit('/').next() == Some(&super::safe_component(&code))
             })
-            .map(|n| root.join(n));
+            .map(|n| root.join(n))
+            // Other producers: the folder named after the 档号 at <全宗号>/<分类>/<档号>.
+            .or_else(|| {
+                files
+                    .iter()
+                    .filter_map(|f| f.rsplit_once('/').map(|(d, _)| d))
+                    .find(|d| {
+                        d.split('/').count() == 3 && d.rsplit('/').next() == Some(code.as_str())
+                    })
+                    .map(|d| root.join(d))
+            });
+        let rel = match (&folder, rel.is_empty()) {
+            (Some(f), true) => f
+                .strip_prefix(root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            _ => rel,
+        };
         let Some(folder) = folder.filter(|f| f.is_dir()) else {
             fs.add(
                 "1-13",
@@ -1178,7 +1199,17 @@ fn verify_eep(
         link_problems: Vec::new(),
         origin: Origin::File(path.to_path_buf()),
     };
-    let rep = checker(opts, scheme).check(&record)?;
+    let mut rep = checker(opts, scheme).check(&record)?;
+    // Name embedded files by package and 编码ID, not by the temporary extraction path.
+    for i in &mut rep.inputs {
+        if let Some(f) = doc.files.iter().find(|f| {
+            f.extracted
+                .as_ref()
+                .is_some_and(|p| p.display().to_string() == i.source)
+        }) {
+            i.source = format!("{name}#{}", f.id);
+        }
+    }
     records.push((String::new(), rep));
     Ok(())
 }

@@ -39,48 +39,42 @@ pub fn render_text(r: &Report, lang: Lang) -> String {
         (Lang::Zh, super::Verdict::Fail) => "不通过",
         (Lang::En, v) => v.as_str(),
     };
-    match lang {
-        Lang::Zh => {
-            let _ = writeln!(s, "四性检测报告（{}环节）  {}", r.stage.zh(), r.id);
-            let _ = writeln!(s, "来源: {}", r.source);
-            let _ = writeln!(
-                s,
-                "元数据方案: {}  检测方案: {}  工具: {} {}",
-                r.schema, r.scheme, r.tool.name, r.tool.version
-            );
-            let _ = writeln!(
-                s,
-                "结论: {verdict}  （通过 {} / 不通过 {} / 警告 {} / 人工 {} / 不适用 {}）",
-                r.summary.pass,
-                r.summary.fail,
-                r.summary.warn,
-                r.summary.manual,
-                r.summary.not_applicable
-            );
-        }
-        Lang::En => {
-            let _ = writeln!(
-                s,
-                "Four-properties check report ({:?} stage)  {}",
-                r.stage, r.id
-            );
-            let _ = writeln!(s, "source: {}", r.source);
-            let _ = writeln!(
-                s,
-                "schema: {}  scheme: {}  tool: {} {}",
-                r.schema, r.scheme, r.tool.name, r.tool.version
-            );
-            let _ = writeln!(
-                s,
-                "verdict: {verdict}  (pass {} / fail {} / warn {} / manual {} / n/a {})",
-                r.summary.pass,
-                r.summary.fail,
-                r.summary.warn,
-                r.summary.manual,
-                r.summary.not_applicable
-            );
-        }
-    }
+    // Labels: title, source, schema, scheme, tool, verdict, then the five outcome counts.
+    let title = match lang {
+        Lang::Zh => format!("四性检测报告（{}环节）", r.stage.zh()),
+        Lang::En => format!("Four-properties check report ({:?} stage)", r.stage),
+    };
+    let l: [&str; 10] = match lang {
+        Lang::Zh => [
+            "来源",
+            "元数据方案",
+            "检测方案",
+            "工具",
+            "结论",
+            "通过",
+            "不通过",
+            "警告",
+            "人工",
+            "不适用",
+        ],
+        Lang::En => [
+            "source", "schema", "scheme", "tool", "verdict", "pass", "fail", "warn", "manual",
+            "n/a",
+        ],
+    };
+    let sm = &r.summary;
+    let _ = writeln!(s, "{title}  {}", r.id);
+    let _ = writeln!(s, "{}: {}", l[0], r.source);
+    let _ = writeln!(
+        s,
+        "{}: {}  {}: {}  {}: {} {}",
+        l[1], r.schema, l[2], r.scheme, l[3], r.tool.name, r.tool.version
+    );
+    let _ = writeln!(
+        s,
+        "{}: {verdict}  ({} {} / {} {} / {} {} / {} {} / {} {})",
+        l[4], l[5], sm.pass, l[6], sm.fail, l[7], sm.warn, l[8], sm.manual, l[9], sm.not_applicable
+    );
     for i in &r.inputs {
         let _ = writeln!(
             s,
