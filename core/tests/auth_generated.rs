@@ -1,6 +1,8 @@
 //! Generated fixtures (test PKI): every intact fixture passes with its CA configured and warns
 //! (trust indeterminate) without it; every tampered variant fails and names the reason.
 
+#![allow(clippy::unwrap_used)]
+
 use guidang::authenticity::testkit::{self, Fixture};
 use guidang::authenticity::{verify_source, Status, Trust, Verification};
 use guidang::record::Source;

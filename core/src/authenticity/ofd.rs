@@ -395,6 +395,7 @@ fn check_references<R: Read + Seek>(
     let declared = method.map(|m| (m, DigestAlg::parse(m)));
     let mut total = 0usize;
     let mut matched = 0usize;
+    let mut unsupported = 0usize;
     for r in refs.children_named("Reference") {
         total += 1;
         let file_ref = r.attr("FileRef").unwrap_or("").trim().to_string();
@@ -409,9 +410,10 @@ fn check_references<R: Read + Seek>(
         let alg = match declared {
             Some((_, Some(a))) => a,
             Some((m, None)) => {
+                unsupported += 1;
                 rep.check(
                     "ofd.reference_digest",
-                    Status::Fail,
+                    Status::Indeterminate,
                     Some(file_ref.clone()),
                     format!("摘要算法 {m} 不受支持，无法核对 {file_ref}"),
                     format!("digest method {m} is not supported; {file_ref} cannot be checked"),
@@ -476,9 +478,15 @@ fn check_references<R: Read + Seek>(
             "the signature protects no file (empty References)",
         );
     } else {
+        // Only unsupported methods (nothing mismatched or missing): cannot decide.
+        let failed = total - matched - unsupported;
         rep.check(
             "ofd.reference_summary",
-            Status::Fail,
+            if failed > 0 {
+                Status::Fail
+            } else {
+                Status::Indeterminate
+            },
             None,
             format!("{matched}/{total} 个受保护文件的摘要一致"),
             format!("{matched}/{total} protected files match their digests"),

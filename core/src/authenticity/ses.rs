@@ -444,7 +444,7 @@ fn verify_inner(
 
     // 5. signer certificate listed in the seal
     if let Ok(c) = &signer {
-        let listed = seal.certs.iter().any(|x| *x == c.der)
+        let listed = seal.certs.contains(&c.der)
             || seal.cert_digests.iter().any(|(ty, d)| {
                 let t = ty.to_ascii_lowercase();
                 let h = if t.contains("sm3") {

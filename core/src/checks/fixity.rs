@@ -31,7 +31,7 @@ pub(super) fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     };
     let limits = Limits {
         zip: ctx.options.zip_limits,
-        xml: ctx.options.xml_limits.clone(),
+        xml: ctx.options.xml_limits,
         max_in_memory: None,
     };
     let mut seal_images = Vec::new();

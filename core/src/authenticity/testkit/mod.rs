@@ -724,7 +724,7 @@ fn signed_data(
     let attrs: Vec<u8> = if layout.unsorted_attrs {
         [a_md.as_slice(), &a_time, &a_ct].concat()
     } else {
-        let mut v = vec![a_md.as_slice(), &a_time, &a_ct];
+        let mut v = [a_md.as_slice(), &a_time, &a_ct];
         v.sort();
         v.concat()
     };
