@@ -926,23 +926,6 @@ fn verify_bag(
     Ok(())
 }
 
-/// Converts an XML element into a metadata node.
-fn to_meta(e: &Element) -> MetaNode {
-    let text = Some(e.text.trim().to_string()).filter(|t| !t.is_empty());
-    MetaNode {
-        name: e.name.clone(),
-        text,
-        attrs: e
-            .attrs
-            .iter()
-            .filter(|(k, _)| !k.starts_with("xmlns"))
-            .cloned()
-            .collect(),
-        children: e.children.iter().map(to_meta).collect(),
-        line: Some(e.line),
-    }
-}
-
 /// DA/T 48 EEP.
 fn verify_eep(
     path: &Path,
@@ -1183,7 +1166,7 @@ fn verify_eep(
         "每个编码均有编码数据，大小与登记一致",
         "every 编码 has its 编码数据 and the declared size",
     );
-    let mut md = to_meta(entity);
+    let mut md = MetaNode::from_xml(entity);
     md.children.retain(|c| c.name != "文件数据");
     let id = md
         .text_at("电子文件号")

@@ -5,7 +5,7 @@
 use super::{
     Component, Declared, Digitization, LinkProblem, MetaNode, Origin, Record, Role, Source,
 };
-use crate::xml::{self, Element, XmlLimits};
+use crate::xml::{self, XmlLimits};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -43,22 +43,6 @@ pub fn find_metadata_file(dir: &Path) -> Option<PathBuf> {
         .collect();
     found.sort();
     found.into_iter().next()
-}
-
-fn to_meta(e: &Element) -> MetaNode {
-    let text = Some(e.text.trim().to_string()).filter(|t| !t.is_empty());
-    MetaNode {
-        name: e.name.clone(),
-        text,
-        attrs: e
-            .attrs
-            .iter()
-            .filter(|(k, _)| !k.starts_with("xmlns"))
-            .cloned()
-            .collect(),
-        children: e.children.iter().map(to_meta).collect(),
-        line: Some(e.line),
-    }
 }
 
 /// Declared attributes of one `文档` (or of the record root for a flat single-file record).
@@ -148,7 +132,7 @@ pub fn read_record_folder(dir: &Path) -> Result<Record> {
             ROOT_NAMES.join(", ")
         ));
     }
-    let mut md = to_meta(&doc.root);
+    let mut md = MetaNode::from_xml(&doc.root);
     record.schema_hint = doc
         .root
         .attr("方案")

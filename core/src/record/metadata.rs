@@ -159,6 +159,23 @@ impl MetaNode {
         }
     }
 
+    /// Converts a parsed XML element (see [`crate::xml`]) into a metadata node, keeping each
+    /// element's source line; namespace declarations are dropped.
+    pub fn from_xml(e: &crate::xml::Element) -> MetaNode {
+        MetaNode {
+            name: e.name.clone(),
+            text: Some(e.text.trim().to_string()).filter(|t| !t.is_empty()),
+            attrs: e
+                .attrs
+                .iter()
+                .filter(|(k, _)| !k.starts_with("xmlns"))
+                .cloned()
+                .collect(),
+            children: e.children.iter().map(MetaNode::from_xml).collect(),
+            line: Some(e.line),
+        }
+    }
+
     /// Number of nodes in this subtree (self included).
     pub fn count(&self) -> usize {
         1 + self.children.iter().map(MetaNode::count).sum::<usize>()
