@@ -43,7 +43,9 @@ seed() {
       [[ -d "$shared/ofd" ]] && cp -n "$shared"/ofd/*.ofd "corpus/$t/" 2>/dev/null || true ;;
     pdf_layer)
       if [[ -d "$shared/pdf/pyhanko" ]]; then
-        find "$shared/pdf/pyhanko" -name '*.pdf' -size -64k | head -40 | while read -r f; do cp -n "$f" "corpus/$t/"; done
+        # No `| head` here: under pipefail its SIGPIPE would end the script.
+        mapfile -t pdfs < <(find "$shared/pdf/pyhanko" -name '*.pdf' -size -64k | sort)
+        for f in "${pdfs[@]:0:40}"; do cp -n "$f" "corpus/$t/" || true; done
       fi ;;
     media_headers)
       printf 'RIFF$\000\000\000WAVEfmt \020\000\000\000\001\000\001\000\104\254\000\000\210\130\001\000\002\000\020\000data\000\000\000\000' > "corpus/$t/a.wav"
