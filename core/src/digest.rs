@@ -1,5 +1,9 @@
 //! Streaming digests: SM3 (default for Chinese records), SHA-256 and SHA-512 for new fixity;
 //! SHA-1 and MD5 only to verify old fixity. One pass over the bytes computes every digest asked for.
+//!
+//! SM3 is the slow one (about 160 MB/s on one core here, against about 900 MB/s for SHA-256 with
+//! SHA-NI), so [`OffloadHasher`] runs it on a helper thread beside the caller's other work (the
+//! other digests, CRC-32, writing the copy): a hashed copy then runs at about the SM3 rate.
 
 use crate::{Error, Result};
 use sha2::Digest as _;
@@ -193,17 +197,243 @@ pub fn sm3(data: &[u8]) -> [u8; 32] {
 }
 
 /// Streams a reader through the hasher with a fixed 256 KiB buffer (memory does not grow with size).
+/// With SM3 and another algorithm, SM3 runs on a helper thread ([`OffloadHasher`]); SM3 alone is
+/// hashed on the caller's thread.
 pub fn digest_reader(r: &mut dyn Read, algs: &[DigestAlg]) -> std::io::Result<Digests> {
-    let mut h = MultiHasher::new(algs);
+    let mut h = if algs.len() > 1 {
+        OffloadHasher::new(algs)
+    } else {
+        OffloadHasher::local(algs)
+    };
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        let n = r.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         h.update(&buf[..n]);
     }
-    Ok(h.finish())
+    h.finish()
+}
+
+/// Block handed to the helper thread.
+const OFFLOAD_BLOCK: usize = 1 << 20;
+/// Blocks in flight at most (memory bound: `OFFLOAD_POOL` × 1 MiB per hasher).
+const OFFLOAD_POOL: usize = 4;
+
+/// Digests where SM3 runs on a helper thread, fed in 1 MiB blocks, while the other algorithms run
+/// on the caller's thread. Memory is bounded (at most 4 blocks in flight plus the one being
+/// filled); an input shorter than one block never starts the thread. If the thread cannot be
+/// started, SM3 is computed on the caller's thread instead. Results are identical to
+/// [`MultiHasher`].
+pub struct OffloadHasher {
+    order: Vec<DigestAlg>,
+    local: MultiHasher,
+    offload: Vec<DigestAlg>,
+    /// Block being filled for the helper.
+    pending: Vec<u8>,
+    helper: Option<Helper>,
+    /// SM3 on the caller's thread when no helper could be started.
+    fallback: Option<MultiHasher>,
+    bytes: u64,
+}
+
+struct Helper {
+    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    allocated: usize,
+    handle: std::thread::JoinHandle<Digests>,
+}
+
+impl std::fmt::Debug for OffloadHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OffloadHasher")
+            .field("algs", &self.order)
+            .field("offload", &self.offload)
+            .finish()
+    }
+}
+
+impl OffloadHasher {
+    /// SM3 (if asked for) on a helper thread, the rest on the caller's thread.
+    pub fn new(algs: &[DigestAlg]) -> Self {
+        Self::build(algs, true)
+    }
+
+    /// Every digest on the caller's thread (same interface).
+    pub fn local(algs: &[DigestAlg]) -> Self {
+        Self::build(algs, false)
+    }
+
+    fn build(algs: &[DigestAlg], offload: bool) -> Self {
+        let mut order: Vec<DigestAlg> = Vec::new();
+        for a in algs {
+            if !order.contains(a) {
+                order.push(*a);
+            }
+        }
+        let (off, here): (Vec<DigestAlg>, Vec<DigestAlg>) =
+            order.iter().partition(|a| offload && **a == DigestAlg::Sm3);
+        OffloadHasher {
+            local: MultiHasher::new(&here),
+            pending: Vec::new(),
+            helper: None,
+            fallback: None,
+            bytes: 0,
+            offload: off,
+            order,
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, mut data: &[u8]) {
+        self.bytes += data.len() as u64;
+        self.local.update(data);
+        if self.offload.is_empty() {
+            return;
+        }
+        if let Some(f) = &mut self.fallback {
+            f.update(data);
+            return;
+        }
+        while !data.is_empty() {
+            if self.pending.capacity() == 0 {
+                self.pending = self.take_block();
+            }
+            let room = OFFLOAD_BLOCK - self.pending.len();
+            let take = room.min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.pending.len() == OFFLOAD_BLOCK {
+                self.hand_over();
+            }
+            if self.fallback.is_some() {
+                // The helper could not be started: everything left goes to the fallback.
+                if let Some(f) = &mut self.fallback {
+                    f.update(data);
+                }
+                return;
+            }
+        }
+    }
+
+    /// An empty block: a returned one, a new one while the pool is not full, else waits for one.
+    fn take_block(&mut self) -> Vec<u8> {
+        if let Some(h) = &mut self.helper {
+            if let Ok(mut b) = h.back.try_recv() {
+                b.clear();
+                return b;
+            }
+            if h.allocated < OFFLOAD_POOL {
+                h.allocated += 1;
+            } else if let Ok(mut b) = h.back.recv() {
+                b.clear();
+                return b;
+            }
+        }
+        Vec::with_capacity(OFFLOAD_BLOCK)
+    }
+
+    /// Sends the full pending block to the helper (starting it on first use).
+    fn hand_over(&mut self) {
+        let block = std::mem::take(&mut self.pending);
+        if self.helper.is_none() {
+            match Self::spawn(&self.offload) {
+                Some(h) => self.helper = Some(h),
+                None => {
+                    let mut f = MultiHasher::new(&self.offload);
+                    f.update(&block);
+                    self.fallback = Some(f);
+                    return;
+                }
+            }
+        }
+        if let Some(h) = &self.helper {
+            if let Err(e) = h.tx.send(block) {
+                // The helper is gone (it cannot fail while the sender lives); keep the data.
+                self.pending = e.0;
+            }
+        }
+    }
+
+    fn spawn(algs: &[DigestAlg]) -> Option<Helper> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(OFFLOAD_POOL);
+        let (back_tx, back) = std::sync::mpsc::channel::<Vec<u8>>();
+        let algs = algs.to_vec();
+        let handle = std::thread::Builder::new()
+            .name("guidang-sm3".into())
+            .spawn(move || {
+                let mut h = MultiHasher::new(&algs);
+                for block in rx {
+                    h.update(&block);
+                    let _ = back_tx.send(block);
+                }
+                h.finish()
+            })
+            .ok()?;
+        Some(Helper {
+            tx,
+            back,
+            allocated: 1,
+            handle,
+        })
+    }
+
+    /// Bytes fed so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Finishes every digest (waiting for the helper). Fails only if the helper thread died.
+    pub fn finish(self) -> std::io::Result<Digests> {
+        let OffloadHasher {
+            order,
+            local,
+            offload,
+            pending,
+            helper,
+            fallback,
+            bytes,
+        } = self;
+        let mut values = local.finish().values;
+        let remote = match (helper, fallback) {
+            (_, Some(f)) => Some(f.finish()),
+            (Some(h), None) => {
+                let mut pending = Some(pending);
+                if let Some(p) = pending.take().filter(|p| !p.is_empty()) {
+                    if let Err(e) = h.tx.send(p) {
+                        pending = Some(e.0);
+                    }
+                }
+                drop(h.tx);
+                let d = h.handle.join().map_err(|_| {
+                    std::io::Error::other("the SM3 helper thread stopped unexpectedly")
+                })?;
+                if pending.is_some_and(|p| !p.is_empty()) {
+                    return Err(std::io::Error::other(
+                        "the SM3 helper thread stopped before all bytes were hashed",
+                    ));
+                }
+                Some(d)
+            }
+            (None, None) if !offload.is_empty() => {
+                let mut m = MultiHasher::new(&offload);
+                m.update(&pending);
+                Some(m.finish())
+            }
+            (None, None) => None,
+        };
+        if let Some(r) = remote {
+            values.extend(r.values);
+        }
+        values.sort_by_key(|(a, _)| order.iter().position(|x| x == a));
+        Ok(Digests {
+            size: bytes,
+            values,
+        })
+    }
 }
 
 /// Streams a file through the hasher.
@@ -267,6 +497,30 @@ mod tests {
         assert_eq!(d.hex(DigestAlg::Md5), "900150983cd24fb0d6963f7d28e17f72");
         assert_eq!(d.size, 3);
         assert_eq!(d.hex(DigestAlg::Sm3), hex::encode(sm3(b"abc")));
+    }
+
+    #[test]
+    fn offload_matches_sequential_hashing() {
+        // Sizes around the block and pool boundaries, fed in odd-sized pieces.
+        let algs = [DigestAlg::Sha256, DigestAlg::Sm3, DigestAlg::Md5];
+        for size in [0usize, 1, 1 << 20, (1 << 20) + 1, 6 * (1 << 20) + 12_345] {
+            let data: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
+            let mut m = MultiHasher::new(&algs);
+            m.update(&data);
+            let want = m.finish();
+            let mut o = OffloadHasher::new(&algs);
+            for piece in data.chunks(77_777) {
+                o.update(piece);
+            }
+            let got = o.finish().unwrap();
+            assert_eq!(got, want, "size {size}");
+            assert_eq!(
+                got.values.iter().map(|v| v.0).collect::<Vec<_>>(),
+                algs.to_vec()
+            );
+            let mut r = &data[..];
+            assert_eq!(digest_reader(&mut r, &algs).unwrap(), want);
+        }
     }
 
     #[test]

@@ -156,31 +156,35 @@ fn different_content_same_id_is_a_conflict_unless_revised() {
 
 #[test]
 fn blocking_failure_writes_nothing_and_returns_the_report() {
-    let src = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let c = capturer(out.path(), PackageFormat::Zip);
-    let mut r = common::record(src.path(), "WS-2024-0004", b"x");
-    // A declared digest that does not match the content: 1-1 fails, and it is blocking.
-    r.components[0].declared = Declared {
-        digests: vec![("SM3".into(), "00".repeat(32))],
-        ..r.components[0].declared.clone()
-    };
-    match c.capture(&r) {
-        Err(Error::Refused { id, codes, report }) => {
-            assert_eq!(id, "WS-2024-0004");
-            assert!(codes.contains("GD-1-1"), "{codes}");
-            assert_eq!(report.verdict, Verdict::Fail);
+    // Every format: zip, folder and BagIt copy the content while the checks read it (and must
+    // remove that copy); EEP checks first.
+    for format in FORMATS {
+        let src = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let c = capturer(out.path(), format);
+        let mut r = common::record(src.path(), "WS-2024-0004", b"x");
+        // A declared digest that does not match the content: 1-1 fails, and it is blocking.
+        r.components[0].declared = Declared {
+            digests: vec![("SM3".into(), "00".repeat(32))],
+            ..r.components[0].declared.clone()
+        };
+        match c.capture(&r) {
+            Err(Error::Refused { id, codes, report }) => {
+                assert_eq!(id, "WS-2024-0004");
+                assert!(codes.contains("GD-1-1"), "{format:?}: {codes}");
+                assert_eq!(report.verdict, Verdict::Fail);
+            }
+            other => panic!("{format:?}: expected a refusal, got {other:?}"),
         }
-        other => panic!("expected a refusal, got {other:?}"),
+        assert!(packages(out.path()).is_empty(), "{format:?}");
+        assert!(!out.path().join(JOURNAL_FILE).exists(), "{format:?}");
+        let temps: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+            .collect();
+        assert!(temps.is_empty(), "{format:?}: {temps:?}");
     }
-    assert!(packages(out.path()).is_empty());
-    assert!(!out.path().join(JOURNAL_FILE).exists());
-    let temps: Vec<_> = std::fs::read_dir(out.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
-        .collect();
-    assert!(temps.is_empty());
 }
 
 #[test]

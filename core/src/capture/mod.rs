@@ -1,9 +1,16 @@
 //! Instant capture (即时归档): check a record, package it and hand it to the outbox durably.
 //!
 //! [`Capturer::capture`] = run the 归档 checks → refuse with the report if a blocking check fails
-//! (nothing is written) → build the package under a temporary name in the outbox (each source
-//! byte read once by the checks and once by the copy, hashed while copying) → fsync → append the
-//! journal entry (fsync) → rename into place → fsync the outbox → return the [`Receipt`].
+//! (nothing is published) → build the package under a temporary name in the outbox → fsync →
+//! append the journal entry (fsync) → rename into place → fsync the outbox → return the
+//! [`Receipt`].
+//!
+//! Each source byte is read once: for a new record id in a 件级 or BagIt package the checks'
+//! digest pass *is* the copy into the temporary package (SM3 on a helper thread beside SHA-256
+//! and the write); the package is finished only if no blocking check failed, and removed
+//! otherwise. An EEP (whose metadata, with each file's SM3, precedes the content) and a record id
+//! captured before (whose content is most likely unchanged, so nothing needs copying) are checked
+//! first and packaged afterwards.
 //!
 //! Idempotent: the same record id with the same content returns the earlier receipt; a different
 //! content is [`Error::Conflict`] unless a revision is asked for ([`Capturer::capture_revision`]).
@@ -19,10 +26,10 @@ pub use journal::{Entry, GENESIS, JOURNAL_FILE};
 pub use verify::{package_digest, verify_journal, JournalReport};
 
 use crate::catalogue::Scheme;
-use crate::checks::{CheckOptions, Checker};
+use crate::checks::{CheckOptions, Checker, ComponentFacts};
 use crate::package::{
-    content_key, safe_component, write_package, ContentDigest, PackageFormat, PackageInput,
-    PackageOptions,
+    content_key, fsync_dir, remove_any, safe_component, write_package, ContentDigest,
+    PackageBuilder, PackageFormat, PackageInput, PackageOptions,
 };
 use crate::report::{Report, Stage, Verdict};
 use crate::schema::Schema;
@@ -301,7 +308,27 @@ impl Capturer {
     }
 
     fn capture_inner(&self, record: &Record, revision: bool) -> Result<Receipt> {
-        let report = self.checker.check(record)?;
+        let suffix = self.cfg.format.suffix();
+        let temp = format!(
+            "{TEMP_PREFIX}{}-{}{suffix}",
+            self.owner,
+            self.counter.fetch_add(1, Ordering::Relaxed)
+        );
+        let temp_path = self.cfg.outbox.join(&temp);
+        // Removes the temporary package on every way out until the journal owns it.
+        let mut guard = TempGuard(Some(temp_path.clone()));
+        // A record id not captured before, in a two-phase format: the content is copied into the
+        // package while the checks read it, so each source byte is read once. Otherwise (EEP,
+        // or an id captured before, whose content is most likely unchanged) the checks run first
+        // and the package is written afterwards, only if needed.
+        let mut builder = None;
+        let report = if PackageBuilder::supports(self.cfg.format) && !self.is_known(&record.id)? {
+            let (report, b) = self.check_copying(record, &temp_path)?;
+            builder = Some(b);
+            report
+        } else {
+            self.checker.check(record)?
+        };
         if report.verdict == Verdict::Fail && !report.blocking_failures().is_empty() {
             return Err(Error::Refused {
                 id: record.id.clone(),
@@ -342,13 +369,6 @@ impl Capturer {
                 }
             }
         }
-        let suffix = self.cfg.format.suffix();
-        let temp = format!(
-            "{TEMP_PREFIX}{}-{}{suffix}",
-            self.owner,
-            self.counter.fetch_add(1, Ordering::Relaxed)
-        );
-        let temp_path = self.cfg.outbox.join(&temp);
         let revises_path = plan
             .revises
             .as_ref()
@@ -359,12 +379,9 @@ impl Capturer {
             version: plan.version,
             revises: revises_path,
         };
-        let written = match write_package(self.cfg.format, &input, &temp_path, &self.cfg.package) {
-            Ok(w) => w,
-            Err(e) => {
-                remove_any(&temp_path);
-                return Err(e);
-            }
+        let written = match builder {
+            Some(b) => b.finish(&input)?,
+            None => write_package(self.cfg.format, &input, &temp_path, &self.cfg.package)?,
         };
         if self.cfg.package.fsync && self.cfg.format.is_dir() {
             // DirSink synced the tree; the new temp folder's entry lives in the outbox.
@@ -379,13 +396,9 @@ impl Capturer {
         self.refresh(&mut st, false)?;
         if plan.version == 1 {
             match self.decide(&st, record, &key, revision)? {
-                Decision::Existing(r) => {
-                    remove_any(&temp_path);
-                    return Ok(*r);
-                }
+                Decision::Existing(r) => return Ok(*r),
                 Decision::Write(p) if p.version == 1 => {}
                 Decision::Write(_) => {
-                    remove_any(&temp_path);
                     return Err(Error::Conflict {
                         id: record.id.clone(),
                         detail:
@@ -397,7 +410,6 @@ impl Capturer {
         }
         let package = format!("{}{}", plan.base, suffix);
         if self.cfg.outbox.join(&package).exists() {
-            remove_any(&temp_path);
             return Err(Error::Conflict {
                 id: record.id.clone(),
                 detail: format!("{package} already exists in the outbox but is not in the journal"),
@@ -420,10 +432,9 @@ impl Capturer {
         let j = st
             .journal
             .get_or_insert_with(|| Journal::new(&self.cfg.outbox));
-        if let Err(e) = j.append(&mut entry, self.cfg.package.fsync) {
-            remove_any(&temp_path);
-            return Err(e);
-        }
+        j.append(&mut entry, self.cfg.package.fsync)?;
+        // Journaled: from here a crash is completed by the next `open` (see `recover`).
+        guard.0 = None;
         let to = self.cfg.outbox.join(&package);
         std::fs::rename(&temp_path, &to).map_err(|e| Error::io(&temp_path, e))?;
         if self.cfg.package.fsync {
@@ -434,6 +445,47 @@ impl Capturer {
         let (entry, _) = journal::parse_line(&line).map_err(Error::Config)?;
         st.latest.insert(entry.record_id.clone(), entry.clone());
         Ok(Receipt::from_entry(&self.cfg.outbox, &entry))
+    }
+
+    /// Whether a record id is in the journal.
+    fn is_known(&self, id: &str) -> Result<bool> {
+        let _l = self.lock()?;
+        let mut st = self.state()?;
+        self.refresh(&mut st, false)?;
+        Ok(st.latest.contains_key(id))
+    }
+
+    /// Runs the checks while copying each component into a new package at `temp_path`: the
+    /// checks' one read of the bytes is the copy. The package is finished later, if the checks
+    /// pass; the caller's guard removes it otherwise.
+    fn check_copying(&self, record: &Record, temp_path: &Path) -> Result<(Report, PackageBuilder)> {
+        let before = stamps(record);
+        let mut b = PackageBuilder::begin(self.cfg.format, record, temp_path, &self.cfg.package)?;
+        let limits = self.checker.options().format_limits();
+        let mut facts = Vec::with_capacity(record.components.len());
+        for (i, c) in record.components.iter().enumerate() {
+            let label = c.source.display_path();
+            facts.push(ComponentFacts::measure_copying(
+                c,
+                &limits,
+                &mut |src, algs| b.add_content(i, src, &label, algs),
+            )?);
+        }
+        let report = self.checker.check_facts(record, facts)?;
+        // The checks' other reads (format inspection, signatures) must have seen the same file.
+        for (c, (a, z)) in record
+            .components
+            .iter()
+            .zip(before.iter().zip(stamps(record)))
+        {
+            if *a != z {
+                return Err(Error::invalid(
+                    c.source.display_path(),
+                    "the file changed while it was being captured (size or modification time differs)",
+                ));
+            }
+        }
+        Ok((report, b))
     }
 
     fn decide(&self, st: &State, record: &Record, key: &str, revision: bool) -> Result<Decision> {
@@ -506,16 +558,27 @@ fn owner_dead(outbox: &Path, owner: &str) -> bool {
     }
 }
 
-fn remove_any(p: &Path) {
-    let _ = if p.is_dir() {
-        std::fs::remove_dir_all(p)
-    } else {
-        std::fs::remove_file(p)
-    };
+/// Removes a temporary package when dropped, unless taken (`.0 = None`).
+struct TempGuard(Option<PathBuf>);
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            remove_any(&p);
+        }
+    }
 }
 
-/// fsyncs a folder.
-pub(crate) fn fsync_dir(dir: &Path) -> Result<()> {
-    let f = File::open(dir).map_err(|e| Error::io(dir, e))?;
-    f.sync_all().map_err(|e| Error::io(dir, e))
+/// Size and modification time of each file component (`None` for bytes in memory).
+fn stamps(record: &Record) -> Vec<Option<(u64, Option<std::time::SystemTime>)>> {
+    record
+        .components
+        .iter()
+        .map(|c| match &c.source {
+            crate::record::Source::Path(p) => std::fs::metadata(p)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok())),
+            crate::record::Source::Bytes(_) => None,
+        })
+        .collect()
 }

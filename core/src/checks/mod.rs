@@ -164,13 +164,35 @@ impl Checker {
     /// Checks one record: measures its components, runs every selected item, returns the report.
     /// Fails only when the record's schema cannot be loaded; problems in the record are findings.
     pub fn check(&self, record: &Record) -> Result<Report> {
+        self.check_measured(record, None)
+    }
+
+    /// Checks one record whose components the caller already measured, one
+    /// [`ComponentFacts`] per component in order (capture measures them while copying the bytes
+    /// into the package, see [`ComponentFacts::measure_copying`]).
+    pub fn check_facts(&self, record: &Record, facts: Vec<ComponentFacts>) -> Result<Report> {
+        if facts.len() != record.components.len() {
+            return Err(Error::Config(format!(
+                "{} component facts given for {} components",
+                facts.len(),
+                record.components.len()
+            )));
+        }
+        self.check_measured(record, Some(facts))
+    }
+
+    fn check_measured(
+        &self,
+        record: &Record,
+        facts: Option<Vec<ComponentFacts>>,
+    ) -> Result<Report> {
         let schema = self.schema_for(record)?;
         let mut extra = Vec::new();
         if record.metadata.is_some() {
             extra.push(Finding::new(&format!("{}-1-8", self.scheme.stage.prefix()), "duplicate.single_record", Outcome::NotApplicable, &record.id,
                 "单件检测：重复性在批次内或归档时对照已归档记录检测", "a single record: duplicates are judged across a batch, or against earlier captures in the outbox"));
         }
-        let (mut report, _) = self.check_with(record, schema.as_ref(), extra)?;
+        let (mut report, _) = self.check_with(record, schema.as_ref(), extra, facts)?;
         report.finish();
         Ok(report)
     }
@@ -181,14 +203,17 @@ impl Checker {
         record: &Record,
         schema: Option<&Schema>,
         extra: Vec<Finding>,
+        measured: Option<Vec<ComponentFacts>>,
     ) -> Result<(Report, Vec<ComponentFacts>)> {
         let t0 = Instant::now();
         let limits = self.options.format_limits();
-        let facts: Vec<ComponentFacts> = record
-            .components
-            .iter()
-            .map(|c| ComponentFacts::measure_with(c, &limits))
-            .collect();
+        let facts: Vec<ComponentFacts> = measured.unwrap_or_else(|| {
+            record
+                .components
+                .iter()
+                .map(|c| ComponentFacts::measure_with(c, &limits))
+                .collect()
+        });
         let mut timings = BTreeMap::new();
         timings.insert("measure".to_string(), ms(t0));
         let ctx = Ctx {
@@ -294,7 +319,7 @@ impl Checker {
             let mut report = match entry {
                 Ok(r) => {
                     let extra = self.finalize(std::mem::take(&mut per_record[idx]), &r.id, true);
-                    let (rep, _) = self.check_with(r, schemas[idx].as_ref(), extra)?;
+                    let (rep, _) = self.check_with(r, schemas[idx].as_ref(), extra, None)?;
                     idx += 1;
                     rep
                 }

@@ -3,10 +3,10 @@
 //! of Congress conformance suite (`valid` pass, `invalid`/`linux-only` fail, `warning` pass with
 //! warnings).
 
-use super::sink::{DirSink, Sink};
+use super::builder::{PackageBuilder, Parts};
+use super::sink::Sink;
 use super::{
-    content_names, ensure_unchanged, now_rfc3339, record_folder, record_metadata_xml, PackageInput,
-    PackageOptions, WrittenPackage,
+    now_rfc3339, record_metadata_xml, PackageFormat, PackageInput, PackageOptions, WrittenPackage,
 };
 use crate::digest::DigestAlg;
 use crate::{Error, Result};
@@ -20,27 +20,31 @@ pub fn write_bag(
     dest: &Path,
     opts: &PackageOptions,
 ) -> Result<WrittenPackage> {
-    let mut sink: Box<dyn Sink> = Box::new(DirSink::create(dest, opts.fsync)?);
+    let mut b = PackageBuilder::begin(PackageFormat::Bagit, input.record, dest, opts)?;
+    b.copy_sources(input)?;
+    b.finish(input)
+}
+
+/// Writes everything after the payload content files (already in `sink`) and finishes the bag.
+pub(crate) fn finish_bag(mut sink: Box<dyn Sink>, parts: &Parts<'_>) -> Result<WrittenPackage> {
+    let (input, opts, folder, names) = (parts.input, parts.opts, parts.folder, parts.names);
     let record = input.record;
-    let folder = format!("data/{}", record_folder(record));
-    let names = content_names(record);
-    // path → (sha256, sha512, sm3)
-    let mut payload: Vec<(String, String, String, String)> = Vec::new();
-    let mut bytes = 0u64;
-    for ((c, name), expected) in record.components.iter().zip(&names).zip(input.digests) {
-        let rel = format!("{folder}/{name}");
-        let mut src = c.source.open()?;
-        let d = sink.add_reader(&rel, &mut src, &[DigestAlg::Sha256, DigestAlg::Sha512])?;
-        ensure_unchanged(c, expected, &d)?;
-        bytes += d.size;
-        payload.push((
-            rel,
-            d.hex(DigestAlg::Sha256),
-            d.hex(DigestAlg::Sha512),
-            expected.sm3.clone(),
-        ));
-    }
-    let md = record_metadata_xml(record, &names, input.digests);
+    // path → (sha256, sha512, sm3): SHA-256 and SHA-512 of the copies, SM3 as the checks measured.
+    let mut payload: Vec<(String, String, String, String)> = names
+        .iter()
+        .zip(parts.copied)
+        .zip(parts.digests())
+        .map(|((name, d), m)| {
+            (
+                format!("{folder}/{name}"),
+                d.hex(DigestAlg::Sha256),
+                d.hex(DigestAlg::Sha512),
+                m.sm3.clone(),
+            )
+        })
+        .collect();
+    let mut bytes = parts.content_bytes();
+    let md = record_metadata_xml(record, names, input.digests);
     let rel = format!("{folder}/{}", super::jianji::RECORD_METADATA);
     let d = sink.add_bytes(
         &rel,
@@ -133,7 +137,7 @@ pub fn write_bag(
     }
     sink.finish()?;
     Ok(WrittenPackage {
-        path: dest.to_path_buf(),
+        path: parts.dest.to_path_buf(),
         sm3: package_sm3,
         content_bytes: input.digests.iter().map(|d| d.size).sum(),
     })

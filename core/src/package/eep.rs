@@ -23,12 +23,13 @@
 //! `被签名对象` and `电子签名块`, byte-for-byte) + `修订内容` (the new entity blocks). The new
 //! signature covers the old layer too; the old signatures stay verifiable over their own bytes.
 
+use super::durable::DurableFile;
 use super::xmlw::{esc, leaf, write_node};
 use super::{
     archival_code, content_names, ensure_unchanged, now_rfc3339, PackageInput, PackageOptions,
     WrittenPackage,
 };
-use crate::digest::{DigestAlg, MultiHasher};
+use crate::digest::{DigestAlg, MultiHasher, OffloadHasher};
 use crate::record::{MetaNode, Record};
 use crate::{Error, Result};
 use base64::Engine;
@@ -52,8 +53,9 @@ pub const LOCK_RULE: &str = "guidang-eep-lock-v1: 签名对象为被锁定的<�
 
 /// Output that hashes the whole file and, while active, the signed range.
 struct Out {
-    w: BufWriter<File>,
-    file: MultiHasher,
+    w: BufWriter<DurableFile>,
+    /// SM3 of the whole file, on a helper thread beside the signed-range digest.
+    file: OffloadHasher,
     range: Option<MultiHasher>,
     path: std::path::PathBuf,
 }
@@ -84,8 +86,8 @@ pub fn write_eep(
         .open(dest)
         .map_err(|e| Error::io(dest, e))?;
     let mut out = Out {
-        w: BufWriter::with_capacity(256 * 1024, f),
-        file: MultiHasher::new(&[DigestAlg::Sm3]),
+        w: BufWriter::with_capacity(256 * 1024, DurableFile::new(f, opts.fsync)),
+        file: OffloadHasher::new(&[DigestAlg::Sm3]),
         range: None,
         path: dest.to_path_buf(),
     };
@@ -193,15 +195,16 @@ pub fn write_eep(
     }
     out.s("</电子文件封装包>\n")?;
     let Out { w, file, path, .. } = out;
-    let f = w
-        .into_inner()
-        .map_err(|e| Error::io(&path, e.into_error()))?;
-    if opts.fsync {
-        f.sync_all().map_err(|e| Error::io(&path, e))?;
-    }
+    w.into_inner()
+        .map_err(|e| Error::io(&path, e.into_error()))?
+        .finish()
+        .map_err(|e| Error::io(&path, e))?;
     Ok(WrittenPackage {
         path: dest.to_path_buf(),
-        sm3: file.finish().hex(DigestAlg::Sm3),
+        sm3: file
+            .finish()
+            .map_err(|e| Error::io(&path, e))?
+            .hex(DigestAlg::Sm3),
         content_bytes: input.digests.iter().map(|d| d.size).sum(),
     })
 }

@@ -10,11 +10,12 @@
 //! 其他/tagmanifest-sm3.txt          SM3 of each manifest file
 //! ```
 
-use super::sink::{DirSink, Sink, ZipSink};
+use super::builder::{PackageBuilder, Parts};
+use super::sink::Sink;
 use super::xmlw::{esc, leaf};
 use super::{
-    archival_code, content_names, ensure_unchanged, now_rfc3339, record_folder,
-    record_metadata_xml, PackageFormat, PackageInput, PackageOptions, WrittenPackage,
+    archival_code, now_rfc3339, record_metadata_xml, PackageFormat, PackageInput, PackageOptions,
+    WrittenPackage,
 };
 use crate::digest::DigestAlg;
 use crate::Result;
@@ -40,43 +41,40 @@ pub fn write_jianji(
     dest: &Path,
     opts: &PackageOptions,
 ) -> Result<WrittenPackage> {
-    let mut sink: Box<dyn Sink> = match format {
-        PackageFormat::Zip => Box::new(ZipSink::create(dest, opts.deflate, opts.fsync)?),
-        _ => Box::new(DirSink::create(dest, opts.fsync)?),
-    };
+    let mut b = PackageBuilder::begin(format, input.record, dest, opts)?;
+    b.copy_sources(input)?;
+    b.finish(input)
+}
+
+/// Writes everything after the content files (already in `sink`) and finishes the package.
+pub(crate) fn finish_jianji(mut sink: Box<dyn Sink>, parts: &Parts<'_>) -> Result<WrittenPackage> {
+    let (input, opts, folder, names) = (parts.input, parts.opts, parts.folder, parts.names);
     let record = input.record;
-    let folder = record_folder(record);
-    let names = content_names(record);
     let mut algs = vec![DigestAlg::Sm3];
     if opts.sha256 {
         algs.push(DigestAlg::Sha256);
     }
-    // (path, sm3, sha256)
-    let mut listed: Vec<(String, String, String)> = Vec::new();
-    let mut content_bytes = 0u64;
-    for ((c, name), expected) in record.components.iter().zip(&names).zip(input.digests) {
-        let rel = format!("{folder}/{name}");
-        let mut src = c.source.open()?;
-        // The checks already measured SM3 and SHA-256: the copy re-hashes with SHA-256 only (the
-        // faster one) and must agree, so the SM3 written to the manifest is the checked one.
-        let got = sink.add_reader(&rel, &mut src, &[DigestAlg::Sha256])?;
-        ensure_unchanged(c, expected, &got)?;
-        content_bytes += got.size;
-        listed.push((rel, expected.sm3.clone(), expected.sha256.clone()));
-    }
+    // (path, sm3, sha256): the content files with the SM3 and SHA-256 the checks measured (the
+    // copies were compared with them).
+    let mut listed: Vec<(String, String, String)> = names
+        .iter()
+        .zip(parts.digests())
+        .map(|(name, d)| (format!("{folder}/{name}"), d.sm3.clone(), d.sha256.clone()))
+        .collect();
+    let content_bytes = parts.content_bytes();
     let mut add = |sink: &mut Box<dyn Sink>, rel: String, bytes: &[u8]| -> Result<()> {
         let d = sink.add_bytes(&rel, bytes, &[DigestAlg::Sm3, DigestAlg::Sha256])?;
         listed.push((rel, d.hex(DigestAlg::Sm3), d.hex(DigestAlg::Sha256)));
         Ok(())
     };
-    let md = record_metadata_xml(record, &names, input.digests);
+    let md = record_metadata_xml(record, names, input.digests);
     add(
         &mut sink,
         format!("{folder}/{RECORD_METADATA}"),
         md.as_bytes(),
     )?;
     let created = opts.created.clone().unwrap_or_else(now_rfc3339);
-    let catalogue = catalogue_xml(input, &folder, &names, &created);
+    let catalogue = catalogue_xml(input, folder, names, &created);
     add(
         &mut sink,
         JIANJI_CATALOGUE.to_string(),
@@ -111,7 +109,7 @@ pub fn write_jianji(
     sink.add_bytes(JIANJI_TAGMANIFEST, tag.as_bytes(), &[])?;
     sink.finish()?;
     Ok(WrittenPackage {
-        path: dest.to_path_buf(),
+        path: parts.dest.to_path_buf(),
         sm3: tags[0].1.hex(DigestAlg::Sm3),
         content_bytes,
     })

@@ -7,6 +7,8 @@
 //! the copy is compared against them, so a source that changes between check and copy is refused.
 
 pub mod bagit;
+mod builder;
+mod durable;
 pub mod eep;
 mod eep_read;
 mod jianji;
@@ -16,10 +18,12 @@ mod verify;
 mod xmlw;
 
 pub use bagit::{validate_bag, write_bag, BagReport};
+pub use builder::PackageBuilder;
 pub use eep::write_eep;
 pub use eep_read::{read_eep, EepDocument, EepLayer, EepSignature};
 pub use jianji::{write_jianji, JIANJI_CATALOGUE, JIANJI_DESCRIPTOR, JIANJI_MANIFEST_SM3};
 pub use sign::{SignatureAlg, SigningKey};
+pub(crate) use sink::fsync_dir;
 pub use verify::{verify_package, VerifyOptions};
 
 use crate::digest::{DigestAlg, Digests};
@@ -427,25 +431,29 @@ pub(crate) fn sm3_file(path: &Path) -> Result<String> {
     Ok(crate::digest::digest_file(path, &[DigestAlg::Sm3])?.hex(DigestAlg::Sm3))
 }
 
-/// Copies `src` into `dst` in 256 KiB blocks, hashing with `algs` while copying.
+/// Copies `src` into `dst` in 256 KiB blocks, hashing with `algs` while copying (SM3 on a helper
+/// thread, see [`crate::digest::OffloadHasher`]). Errors name the source or the destination.
 pub(crate) fn copy_hashing(
     src: &mut dyn std::io::Read,
+    src_label: &Path,
     dst: &mut dyn std::io::Write,
+    dst_label: &Path,
     algs: &[DigestAlg],
-) -> std::io::Result<Digests> {
-    let mut h = crate::digest::MultiHasher::new(algs);
+) -> Result<Digests> {
+    let mut h = crate::digest::OffloadHasher::new(algs);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = match src.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(Error::io(src_label, e)),
         };
         h.update(&buf[..n]);
-        dst.write_all(&buf[..n])?;
+        dst.write_all(&buf[..n])
+            .map_err(|e| Error::io(dst_label, e))?;
     }
-    Ok(h.finish())
+    h.finish().map_err(|e| Error::io(src_label, e))
 }
 
 /// Compares a copy's digests with what the checks measured; a difference means the source changed
@@ -471,6 +479,15 @@ pub(crate) fn ensure_unchanged(
             ),
         ))
     }
+}
+
+/// Removes a file or folder, ignoring errors (cleanup of a partial package).
+pub(crate) fn remove_any(p: &Path) {
+    let _ = if p.is_dir() {
+        std::fs::remove_dir_all(p)
+    } else {
+        std::fs::remove_file(p)
+    };
 }
 
 /// Current time as RFC 3339 (seconds, with offset).

@@ -2,6 +2,7 @@
 //! zip (stored or deflated, never encrypted; fsynced once finished). Every file is hashed while it
 //! is written.
 
+use super::durable::DurableFile;
 use crate::digest::{DigestAlg, Digests};
 use crate::{Error, Result};
 use std::collections::BTreeSet;
@@ -9,13 +10,32 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+/// Produces a file's bytes into a writer and returns their digests.
+pub(crate) type Fill<'a> = dyn FnMut(&mut dyn Write) -> Result<Digests> + 'a;
+
 /// A destination for package files addressed by `/`-separated relative paths.
 pub(crate) trait Sink {
-    /// Writes a file from a reader, hashing with `algs`.
-    fn add_reader(&mut self, rel: &str, src: &mut dyn Read, algs: &[DigestAlg]) -> Result<Digests>;
+    /// Writes a file whose bytes `fill` produces.
+    fn add_with(&mut self, rel: &str, fill: &mut Fill<'_>) -> Result<Digests>;
+    /// Where `rel` goes, for error messages.
+    fn label(&self, rel: &str) -> PathBuf;
+    /// Writes a file from a reader (`src_label` names it in errors), hashing with `algs` while
+    /// copying.
+    fn add_reader(
+        &mut self,
+        rel: &str,
+        src: &mut dyn Read,
+        src_label: &Path,
+        algs: &[DigestAlg],
+    ) -> Result<Digests> {
+        let dst = self.label(rel);
+        self.add_with(rel, &mut |w| {
+            super::copy_hashing(src, src_label, w, &dst, algs)
+        })
+    }
     /// Writes a file from bytes, hashing with `algs`.
     fn add_bytes(&mut self, rel: &str, bytes: &[u8], algs: &[DigestAlg]) -> Result<Digests> {
-        self.add_reader(rel, &mut &bytes[..], algs)
+        self.add_reader(rel, &mut &bytes[..], Path::new("(generated)"), algs)
     }
     /// Finishes (and fsyncs when asked).
     fn finish(self: Box<Self>) -> Result<()>;
@@ -42,7 +62,10 @@ impl DirSink {
 }
 
 impl Sink for DirSink {
-    fn add_reader(&mut self, rel: &str, src: &mut dyn Read, algs: &[DigestAlg]) -> Result<Digests> {
+    fn label(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+    fn add_with(&mut self, rel: &str, fill: &mut Fill<'_>) -> Result<Digests> {
         let path = self.root.join(rel);
         if let Some(parent) = path.parent() {
             if !self.dirs.contains(parent) {
@@ -60,14 +83,12 @@ impl Sink for DirSink {
             .create_new(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        let mut w = BufWriter::with_capacity(256 * 1024, f);
-        let d = super::copy_hashing(src, &mut w, algs).map_err(|e| Error::io(&path, e))?;
-        let f = w
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        if self.fsync {
-            f.sync_all().map_err(|e| Error::io(&path, e))?;
-        }
+        let mut w = BufWriter::with_capacity(256 * 1024, DurableFile::new(f, self.fsync));
+        let d = fill(&mut w)?;
+        w.into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?
+            .finish()
+            .map_err(|e| Error::io(&path, e))?;
         Ok(d)
     }
 
@@ -85,9 +106,8 @@ impl Sink for DirSink {
 /// Writes entries into a zip file.
 pub(crate) struct ZipSink {
     path: PathBuf,
-    zip: zip::ZipWriter<BufWriter<File>>,
+    zip: zip::ZipWriter<BufWriter<DurableFile>>,
     deflate: bool,
-    fsync: bool,
 }
 
 impl ZipSink {
@@ -99,15 +119,20 @@ impl ZipSink {
             .map_err(|e| Error::io(path, e))?;
         Ok(ZipSink {
             path: path.to_path_buf(),
-            zip: zip::ZipWriter::new(BufWriter::with_capacity(256 * 1024, f)),
+            zip: zip::ZipWriter::new(BufWriter::with_capacity(
+                256 * 1024,
+                DurableFile::new(f, fsync),
+            )),
             deflate,
-            fsync,
         })
     }
 }
 
 impl Sink for ZipSink {
-    fn add_reader(&mut self, rel: &str, src: &mut dyn Read, algs: &[DigestAlg]) -> Result<Digests> {
+    fn label(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+    fn add_with(&mut self, rel: &str, fill: &mut Fill<'_>) -> Result<Digests> {
         let method = if self.deflate {
             zip::CompressionMethod::Deflated
         } else {
@@ -120,7 +145,7 @@ impl Sink for ZipSink {
         self.zip
             .start_file(rel, opts)
             .map_err(|e| Error::invalid(&self.path, format!("zip entry {rel}: {e}")))?;
-        super::copy_hashing(src, &mut self.zip, algs).map_err(|e| Error::io(&self.path, e))
+        fill(&mut self.zip)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -128,13 +153,10 @@ impl Sink for ZipSink {
             .zip
             .finish()
             .map_err(|e| Error::invalid(&self.path, format!("zip: {e}")))?;
-        let mut f = w
-            .into_inner()
-            .map_err(|e| Error::io(&self.path, e.into_error()))?;
-        f.flush().map_err(|e| Error::io(&self.path, e))?;
-        if self.fsync {
-            f.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        }
+        w.into_inner()
+            .map_err(|e| Error::io(&self.path, e.into_error()))?
+            .finish()
+            .map_err(|e| Error::io(&self.path, e))?;
         Ok(())
     }
 }
