@@ -150,8 +150,7 @@ pub fn verify_package(path: &Path, opts: &VerifyOptions) -> Result<Report> {
             }
         } else if head
             .iter()
-            .skip_while(|b| **b == 0xEF || **b == 0xBB || **b == 0xBF || b.is_ascii_whitespace())
-            .next()
+            .find(|b| !(**b == 0xEF || **b == 0xBB || **b == 0xBF || b.is_ascii_whitespace()))
             == Some(&b'<')
             || lower.ends_with(".xml")
         {
