@@ -228,6 +228,27 @@ fn signing_key_loads_from_pkcs8_pem_and_signs() {
 }
 
 #[test]
+fn eep_signing_key_loads_with_its_certificate() {
+    use guidang::authenticity::SigningKey as AuthenticityKey;
+    use guidang::package::{SignatureAlg, SigningKey};
+    let (trust, _) = fixtures();
+    let k = SigningKey::from_files(&trust.sm2_signer_key, Some(&trust.sm2_signer_cert))
+        .expect("key and certificate load");
+    // The package's signing key is the authenticity one.
+    let k: AuthenticityKey = k;
+    assert_eq!(k.alg(), SignatureAlg::Sm2Sm3);
+    let cert =
+        guidang::authenticity::Cert::parse_all(&std::fs::read(&trust.sm2_signer_cert).unwrap())
+            .unwrap()
+            .remove(0);
+    assert_eq!(k.certificate_or_key(), (cert.der.as_slice(), true));
+    assert!(k.signer.contains("CN="), "{}", k.signer);
+    let rsa_ca = trust.rsa.join("rsa-ca.pem");
+    let err = SigningKey::from_files(&trust.sm2_signer_key, Some(&rsa_ca)).unwrap_err();
+    assert!(err.to_string().contains("does not belong"), "{err}");
+}
+
+#[test]
 fn gd11_passes_through_the_checker_with_trust_options() {
     use guidang::record::{Component, RecordBuilder, Role};
     use guidang::report::{Outcome, Stage};

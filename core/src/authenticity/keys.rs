@@ -1,10 +1,13 @@
-//! Signing keys for what guidang itself signs (EEP packages, test fixtures): SM2, RSA and ECDSA
-//! P-256/P-384 private keys from PEM or DER (PKCS#8, SEC1 `EC PRIVATE KEY`, PKCS#1
-//! `RSA PRIVATE KEY`), and `sign(bytes)` returning the algorithm and the signature value.
+//! Signing keys: the one place guidang parses private keys and signs, for what it signs itself
+//! (EEP packages, test fixtures). SM2, RSA and ECDSA P-256/P-384 private keys from PEM or DER
+//! (PKCS#8, SEC1 `EC PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`); `sign(bytes)` returning the
+//! algorithm and the signature value; and, for EEP signatures (`crate::package` re-exports
+//! [`SigningKey`] and [`SignatureAlg`]), the certificate and 签名人 written to 证书块 and
+//! [`SigningKey::sign_digest`].
 
 use super::algs::{self, oids, HashAlg, SigScheme, SM2_DISTID};
 use super::asn1::{self, tag, Tlv};
-use super::certs::pem_first;
+use super::certs::{pem_blocks, pem_first};
 use crate::{Error, Result};
 use std::path::Path;
 
@@ -26,16 +29,71 @@ enum Inner {
     Ecdsa(Box<ring::signature::EcdsaKeyPair>, algs::Curve),
 }
 
-/// A private key that signs.
+/// Signature algorithms of EEP signatures (DA/T 48 电子签名 / 锁定签名).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureAlg {
+    /// SM2 with SM3.
+    Sm2Sm3,
+    /// RSA PKCS#1 v1.5 with SHA-256.
+    RsaSha256,
+    /// ECDSA P-256 with SHA-256 (ASN.1 DER signature).
+    EcdsaP256Sha256,
+}
+
+impl SignatureAlg {
+    /// The OID written to 签名算法标识.
+    pub fn oid(self) -> &'static str {
+        self.scheme().oid()
+    }
+    /// From an OID or a name (`SM2`, `SM3withSM2`, `RSA`, `ECDSA`).
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim();
+        Some(match t {
+            oids::SM2_SM3 => SignatureAlg::Sm2Sm3,
+            oids::SHA256_RSA => SignatureAlg::RsaSha256,
+            oids::ECDSA_SHA256 => SignatureAlg::EcdsaP256Sha256,
+            _ => match t.to_ascii_lowercase().replace(['-', '_', ' '], "").as_str() {
+                "sm2" | "sm3withsm2" | "sm2withsm3" => SignatureAlg::Sm2Sm3,
+                "rsa" | "sha256withrsa" | "sha256withrsaencryption" => SignatureAlg::RsaSha256,
+                "ecdsa" | "sha256withecdsa" | "ecdsawithsha256" => SignatureAlg::EcdsaP256Sha256,
+                _ => return None,
+            },
+        })
+    }
+    /// The digest over the signed bytes: SM3 for SM2, SHA-256 otherwise.
+    pub fn digest_alg(self) -> crate::digest::DigestAlg {
+        match self {
+            SignatureAlg::Sm2Sm3 => crate::digest::DigestAlg::Sm3,
+            _ => crate::digest::DigestAlg::Sha256,
+        }
+    }
+    /// The signature scheme of the algorithm.
+    pub fn scheme(self) -> SigScheme {
+        match self {
+            SignatureAlg::Sm2Sm3 => SigScheme::Sm2Sm3,
+            SignatureAlg::RsaSha256 => SigScheme::RsaPkcs1(HashAlg::Sha256),
+            SignatureAlg::EcdsaP256Sha256 => SigScheme::Ecdsa(HashAlg::Sha256),
+        }
+    }
+}
+
+/// A private key that signs, with what an EEP signature carries besides the signature value:
+/// the certificate (or, without one, the public key) for 证书块 and the 签名人.
 pub struct SigningKey {
     inner: Inner,
     spki: Vec<u8>,
+    /// DER of the X.509 certificate, if one was given.
+    pub certificate: Option<Vec<u8>>,
+    /// 签名人 (the certificate subject, or what the caller set).
+    pub signer: String,
 }
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SigningKey")
             .field("scheme", &self.scheme().name())
+            .field("signer", &self.signer)
+            .field("certificate", &self.certificate.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -45,6 +103,15 @@ fn bad(path: &Path, why: impl Into<String>) -> Error {
 }
 
 impl SigningKey {
+    fn new(inner: Inner, spki: Vec<u8>) -> Self {
+        SigningKey {
+            inner,
+            spki,
+            certificate: None,
+            signer: String::new(),
+        }
+    }
+
     /// Loads a key file (PEM or DER).
     pub fn from_file(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -113,10 +180,7 @@ impl SigningKey {
             &asn1::seq(&[&asn1::oid(oids::RSA), &asn1::null()]),
             &asn1::bits(&pk),
         ]);
-        SigningKey {
-            inner: Inner::Rsa(Box::new(kp), pss),
-            spki,
-        }
+        Self::new(Inner::Rsa(Box::new(kp), pss), spki)
     }
 
     /// SEC1 ECPrivateKey; `curve` from the PKCS#8 wrapper when the key itself omits it.
@@ -185,10 +249,7 @@ impl SigningKey {
             &asn1::seq(&[&asn1::oid(oids::EC_PUBLIC_KEY), &asn1::oid(curve_oid)]),
             &asn1::bits(kp.public_key().as_ref()),
         ]);
-        SigningKey {
-            inner: Inner::Ecdsa(Box::new(kp), c),
-            spki,
-        }
+        Self::new(Inner::Ecdsa(Box::new(kp), c), spki)
     }
 
     /// An SM2 key from its 32-byte private scalar.
@@ -200,10 +261,82 @@ impl SigningKey {
             &asn1::seq(&[&asn1::oid(oids::EC_PUBLIC_KEY), &asn1::oid(oids::SM2_CURVE)]),
             &asn1::bits(&point),
         ]);
-        Ok(SigningKey {
-            inner: Inner::Sm2(Box::new(sk)),
-            spki,
-        })
+        Ok(Self::new(Inner::Sm2(Box::new(sk)), spki))
+    }
+
+    /// An SM2 key from its 32-byte secret scalar, signing as `signer`.
+    pub fn sm2_from_secret(secret: &[u8], signer: impl Into<String>) -> Result<Self> {
+        let mut k = Self::sm2_from_scalar(secret)
+            .map_err(|e| Error::Crypto(format!("SM2 secret key: {e}")))?;
+        k.signer = signer.into();
+        Ok(k)
+    }
+
+    /// Loads a PKCS#8 private key (PEM or DER; SM2, RSA or ECDSA P-256: the EEP algorithms) and
+    /// optionally an X.509 certificate (PEM or DER) whose public key must match.
+    pub fn from_files(key: &Path, cert: Option<&Path>) -> Result<Self> {
+        let raw = std::fs::read(key).map_err(|e| Error::io(key, e))?;
+        let der = pem_or_der(&raw, "PRIVATE KEY")
+            .ok_or_else(|| bad(key, "not a PKCS#8 private key (PEM `PRIVATE KEY` or DER)"))?;
+        let mut k = Self::from_pkcs8_der(&der).map_err(|e| bad(key, e))?;
+        if k.eep_alg().is_none() {
+            return Err(bad(
+                key,
+                "unsupported private key: expected SM2, RSA or ECDSA P-256 in PKCS#8",
+            ));
+        }
+        if let Some(cp) = cert {
+            let raw = std::fs::read(cp).map_err(|e| Error::io(cp, e))?;
+            let cder = pem_or_der(&raw, "CERTIFICATE")
+                .ok_or_else(|| bad(cp, "not an X.509 certificate (PEM or DER)"))?;
+            let (_, c) = x509_parser::parse_x509_certificate(&cder)
+                .map_err(|e| bad(cp, format!("X.509: {e}")))?;
+            if c.tbs_certificate.subject_pki.raw != k.spki.as_slice() {
+                return Err(bad(
+                    cp,
+                    "the certificate's public key does not belong to the private key",
+                ));
+            }
+            k.signer = c.subject().to_string();
+            k.certificate = Some(cder);
+        }
+        Ok(k)
+    }
+
+    /// The EEP signature algorithm of this key. RSA-PSS and ECDSA P-384 keys, which EEP
+    /// signatures do not use, report their family's algorithm; [`Self::sign_digest`] refuses them.
+    pub fn alg(&self) -> SignatureAlg {
+        match &self.inner {
+            Inner::Sm2(_) => SignatureAlg::Sm2Sm3,
+            Inner::Rsa(..) => SignatureAlg::RsaSha256,
+            Inner::Ecdsa(..) => SignatureAlg::EcdsaP256Sha256,
+        }
+    }
+
+    /// The EEP signature algorithm, if this key signs with one.
+    fn eep_alg(&self) -> Option<SignatureAlg> {
+        let a = self.alg();
+        (a.scheme() == self.scheme()).then_some(a)
+    }
+
+    /// Signs the digest `d` of an EEP's signed bytes (see `crate::package::eep`): `d` is the
+    /// message of the algorithm's standard scheme (for SM2: `e = SM3(Z_A ‖ d)`).
+    pub fn sign_digest(&self, d: &[u8]) -> Result<Vec<u8>> {
+        if self.eep_alg().is_none() {
+            return Err(Error::Crypto(format!(
+                "a {} key cannot make EEP signatures (SM2, RSA PKCS#1 v1.5 or ECDSA P-256 only)",
+                self.scheme().name()
+            )));
+        }
+        Ok(self.sign(d)?.signature)
+    }
+
+    /// What goes into 证书: the certificate, or the SubjectPublicKeyInfo when there is none.
+    pub fn certificate_or_key(&self) -> (&[u8], bool) {
+        match &self.certificate {
+            Some(c) => (c, true),
+            None => (&self.spki, false),
+        }
     }
 
     /// Switches an RSA key to RSA-PSS (SHA-256, MGF1-SHA-256, salt 32). No effect on other keys.
@@ -272,6 +405,15 @@ impl SigningKey {
             algorithm_id: scheme.alg_id(),
             signature,
         })
+    }
+}
+
+/// The first PEM block labelled `label`, or the bytes themselves when they look like DER.
+fn pem_or_der(raw: &[u8], label: &str) -> Option<Vec<u8>> {
+    match pem_blocks(raw, label).into_iter().next() {
+        Some(der) => Some(der),
+        None if raw.first() == Some(&0x30) => Some(raw.to_vec()),
+        None => None,
     }
 }
 

@@ -22,7 +22,7 @@ pub mod testkit;
 pub mod trust;
 
 pub use certs::Cert;
-pub use keys::{Signed, SigningKey};
+pub use keys::{SignatureAlg, Signed, SigningKey};
 pub use trust::{ChainStatus, Revocation, Trust};
 
 use crate::container::ZipLimits;
