@@ -5,7 +5,10 @@
 #
 # Installs cargo-fuzz when absent (`cargo install cargo-fuzz --locked`, ~2 min). Uses the nightly
 # toolchain when one is installed (AddressSanitizer), else stable with RUSTC_BOOTSTRAP=1 and no
-# sanitizer. Seeds come from fuzz/seeds/ plus, when present, the shared corpus (OFD and PDF files
+# sanitizer. The smoke run builds the targets in the dev profile (a few times faster to compile
+# than release, which dominated CI time; fewer executions per second, but the smoke only has to
+# show that the seeds and their first mutations do not crash); set GUIDANG_FUZZ_RELEASE=1 for
+# long runs. Seeds come from fuzz/seeds/ plus, when present, the shared corpus (OFD and PDF files
 # are copied into the git-ignored fuzz/corpus/, never into the repository). Prints executions,
 # time and crashes per target; exits non-zero if any target crashes.
 set -euo pipefail
@@ -55,6 +58,10 @@ seed() {
       [[ -d "$shared/ofd" ]] && cp -n "$shared/ofd/reader__helloworld.ofd" "corpus/$t/" 2>/dev/null || true ;;
   esac
 }
+
+if [[ "${GUIDANG_FUZZ_RELEASE:-0}" != 1 ]]; then
+  build_flags+=(--dev)
+fi
 
 status=0
 for t in "${targets[@]}"; do

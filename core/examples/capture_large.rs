@@ -69,8 +69,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let after = vm_hwm_kb().unwrap_or(0);
         match &receipt {
             Ok(rc) => {
+                let checks = rc.report.timings_ms.get("total").copied().unwrap_or(0.0) / 1000.0;
                 println!(
-                    "capture format={} size_mb={mb} seconds={secs:.2} mb_per_s={:.1} vs_sm3_only={:.0}% vm_hwm_before_kb={before} vm_hwm_kb={after}",
+                    "capture format={} size_mb={mb} seconds={secs:.2} (checks {checks:.2}) mb_per_s={:.1} vs_sm3_only={:.0}% vm_hwm_before_kb={before} vm_hwm_kb={after}",
                     format.name(),
                     mb as f64 / secs,
                     100.0 * sm3_secs / secs

@@ -224,19 +224,20 @@ const OFFLOAD_BLOCK: usize = 1 << 20;
 const OFFLOAD_POOL: usize = 4;
 
 /// Digests where SM3 runs on a helper thread, fed in 1 MiB blocks, while the other algorithms run
-/// on the caller's thread. Memory is bounded (at most 4 blocks in flight plus the one being
-/// filled); an input shorter than one block never starts the thread. If the thread cannot be
-/// started, SM3 is computed on the caller's thread instead. Results are identical to
-/// [`MultiHasher`].
+/// on the caller's thread. SM3 starts on the caller's thread; once more than one block has been
+/// fed, its state moves to the helper, so small inputs never start a thread or copy a byte.
+/// Memory is bounded (at most 4 blocks in flight plus the one being filled). If the thread cannot
+/// be started, SM3 stays on the caller's thread. Results are identical to [`MultiHasher`].
 pub struct OffloadHasher {
     order: Vec<DigestAlg>,
     local: MultiHasher,
-    offload: Vec<DigestAlg>,
+    /// The offloaded digests while they still run on the caller's thread.
+    early: Option<MultiHasher>,
     /// Block being filled for the helper.
     pending: Vec<u8>,
     helper: Option<Helper>,
-    /// SM3 on the caller's thread when no helper could be started.
-    fallback: Option<MultiHasher>,
+    /// A helper could not be started: everything stays on the caller's thread.
+    no_helper: bool,
     bytes: u64,
 }
 
@@ -251,13 +252,13 @@ impl std::fmt::Debug for OffloadHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OffloadHasher")
             .field("algs", &self.order)
-            .field("offload", &self.offload)
+            .field("offloaded", &self.helper.is_some())
             .finish()
     }
 }
 
 impl OffloadHasher {
-    /// SM3 (if asked for) on a helper thread, the rest on the caller's thread.
+    /// SM3 (if asked for) on a helper thread for large inputs, the rest on the caller's thread.
     pub fn new(algs: &[DigestAlg]) -> Self {
         Self::build(algs, true)
     }
@@ -278,11 +279,11 @@ impl OffloadHasher {
             order.iter().partition(|a| offload && **a == DigestAlg::Sm3);
         OffloadHasher {
             local: MultiHasher::new(&here),
+            early: (!off.is_empty()).then(|| MultiHasher::new(&off)),
             pending: Vec::new(),
             helper: None,
-            fallback: None,
+            no_helper: false,
             bytes: 0,
-            offload: off,
             order,
         }
     }
@@ -291,12 +292,20 @@ impl OffloadHasher {
     pub fn update(&mut self, mut data: &[u8]) {
         self.bytes += data.len() as u64;
         self.local.update(data);
-        if self.offload.is_empty() {
-            return;
-        }
-        if let Some(f) = &mut self.fallback {
-            f.update(data);
-            return;
+        if let Some(e) = &mut self.early {
+            if self.no_helper || e.bytes() + data.len() as u64 <= OFFLOAD_BLOCK as u64 {
+                e.update(data);
+                return;
+            }
+            // Large input: move the offloaded digests to a helper thread.
+            if let Some(h) = Self::spawn(e) {
+                self.helper = Some(h);
+                self.early = None;
+            } else {
+                self.no_helper = true;
+                e.update(data);
+                return;
+            }
         }
         while !data.is_empty() {
             if self.pending.capacity() == 0 {
@@ -308,13 +317,6 @@ impl OffloadHasher {
             data = &data[take..];
             if self.pending.len() == OFFLOAD_BLOCK {
                 self.hand_over();
-            }
-            if self.fallback.is_some() {
-                // The helper could not be started: everything left goes to the fallback.
-                if let Some(f) = &mut self.fallback {
-                    f.update(data);
-                }
-                return;
             }
         }
     }
@@ -336,36 +338,28 @@ impl OffloadHasher {
         Vec::with_capacity(OFFLOAD_BLOCK)
     }
 
-    /// Sends the full pending block to the helper (starting it on first use).
+    /// Sends the full pending block to the helper.
     fn hand_over(&mut self) {
         let block = std::mem::take(&mut self.pending);
-        if self.helper.is_none() {
-            match Self::spawn(&self.offload) {
-                Some(h) => self.helper = Some(h),
-                None => {
-                    let mut f = MultiHasher::new(&self.offload);
-                    f.update(&block);
-                    self.fallback = Some(f);
-                    return;
-                }
-            }
-        }
         if let Some(h) = &self.helper {
             if let Err(e) = h.tx.send(block) {
-                // The helper is gone (it cannot fail while the sender lives); keep the data.
+                // The helper is gone (it cannot end while the sender lives); `finish` reports it.
                 self.pending = e.0;
             }
         }
     }
 
-    fn spawn(algs: &[DigestAlg]) -> Option<Helper> {
+    /// Starts the helper with the digests computed so far (`early` is left empty on success).
+    fn spawn(early: &mut MultiHasher) -> Option<Helper> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(OFFLOAD_POOL);
         let (back_tx, back) = std::sync::mpsc::channel::<Vec<u8>>();
-        let algs = algs.to_vec();
+        let (give_tx, give_rx) = std::sync::mpsc::channel::<MultiHasher>();
         let handle = std::thread::Builder::new()
             .name("guidang-sm3".into())
             .spawn(move || {
-                let mut h = MultiHasher::new(&algs);
+                let Ok(mut h) = give_rx.recv() else {
+                    return MultiHasher::new(&[]).finish();
+                };
                 for block in rx {
                     h.update(&block);
                     let _ = back_tx.send(block);
@@ -373,10 +367,15 @@ impl OffloadHasher {
                 h.finish()
             })
             .ok()?;
+        let state = std::mem::replace(early, MultiHasher::new(&[]));
+        if let Err(e) = give_tx.send(state) {
+            *early = e.0;
+            return None;
+        }
         Some(Helper {
             tx,
             back,
-            allocated: 1,
+            allocated: 0,
             handle,
         })
     }
@@ -391,41 +390,41 @@ impl OffloadHasher {
         let OffloadHasher {
             order,
             local,
-            offload,
+            early,
             pending,
             helper,
-            fallback,
             bytes,
+            ..
         } = self;
         let mut values = local.finish().values;
-        let remote = match (helper, fallback) {
-            (_, Some(f)) => Some(f.finish()),
-            (Some(h), None) => {
-                let mut pending = Some(pending);
-                if let Some(p) = pending.take().filter(|p| !p.is_empty()) {
-                    if let Err(e) = h.tx.send(p) {
-                        pending = Some(e.0);
+        let remote = match (early, helper) {
+            (Some(e), _) => Some(e.finish()),
+            (None, Some(h)) => {
+                let mut unsent = None;
+                if !pending.is_empty() {
+                    if let Err(e) = h.tx.send(pending) {
+                        unsent = Some(e.0);
                     }
                 }
                 drop(h.tx);
                 let d = h.handle.join().map_err(|_| {
                     std::io::Error::other("the SM3 helper thread stopped unexpectedly")
                 })?;
-                if pending.is_some_and(|p| !p.is_empty()) {
+                if unsent.is_some() {
                     return Err(std::io::Error::other(
                         "the SM3 helper thread stopped before all bytes were hashed",
                     ));
                 }
                 Some(d)
             }
-            (None, None) if !offload.is_empty() => {
-                let mut m = MultiHasher::new(&offload);
-                m.update(&pending);
-                Some(m.finish())
-            }
             (None, None) => None,
         };
         if let Some(r) = remote {
+            if r.size != bytes {
+                return Err(std::io::Error::other(
+                    "the SM3 helper thread did not hash every byte",
+                ));
+            }
             values.extend(r.values);
         }
         values.sort_by_key(|(a, _)| order.iter().position(|x| x == a));
@@ -512,6 +511,12 @@ mod tests {
             for piece in data.chunks(77_777) {
                 o.update(piece);
             }
+            // SM3 moved to the helper thread only for inputs over one block.
+            assert_eq!(
+                format!("{o:?}").contains("offloaded: true"),
+                size > 1 << 20,
+                "size {size}"
+            );
             let got = o.finish().unwrap();
             assert_eq!(got, want, "size {size}");
             assert_eq!(

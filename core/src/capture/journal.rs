@@ -164,10 +164,14 @@ impl Journal {
     }
 
     /// Appends one entry durably (call with the outbox lock held, after `read_new`).
-    pub(crate) fn append(&mut self, entry: &mut Entry, fsync: bool) -> Result<()> {
+    /// Appends an entry (setting its `seq` and `prev`) and returns it as read back from its
+    /// line, so that a receipt built now equals one built from the journal later.
+    pub(crate) fn append(&mut self, entry: &mut Entry, fsync: bool) -> Result<Entry> {
         entry.seq = self.last_seq + 1;
         entry.prev = self.last_hash.clone();
         let (mut line, hash) = line_for(entry)?;
+        let stored: Entry = serde_json::from_str(&line)
+            .map_err(|e| Error::Config(format!("journal entry does not read back: {e}")))?;
         line.push('\n');
         let mut f = std::fs::OpenOptions::new()
             .create(true)
@@ -185,6 +189,6 @@ impl Journal {
         self.offset = end;
         self.last_hash = hash;
         self.last_seq = entry.seq;
-        Ok(())
+        Ok(stored)
     }
 }

@@ -432,7 +432,7 @@ impl Capturer {
         let j = st
             .journal
             .get_or_insert_with(|| Journal::new(&self.cfg.outbox));
-        j.append(&mut entry, self.cfg.package.fsync)?;
+        let entry = j.append(&mut entry, self.cfg.package.fsync)?;
         // Journaled: from here a crash is completed by the next `open` (see `recover`).
         guard.0 = None;
         let to = self.cfg.outbox.join(&package);
@@ -441,8 +441,6 @@ impl Capturer {
             fsync_dir(&self.cfg.outbox)?;
         }
         // The receipt is built from the entry as journaled, so a repeat returns an equal one.
-        let (line, _) = journal::line_for(&entry)?;
-        let (entry, _) = journal::parse_line(&line).map_err(Error::Config)?;
         st.latest.insert(entry.record_id.clone(), entry.clone());
         Ok(Receipt::from_entry(&self.cfg.outbox, &entry))
     }
