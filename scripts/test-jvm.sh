@@ -21,37 +21,8 @@ JNA=/usr/share/java/jna.jar
 KOTLINC=$TOOLS/kotlin-compiler-$KOTLIN_VERSION/package/bin/kotlinc-jvm
 mkdir -p "$TOOLS" "$LOG"
 
-current=setup
-t_start=$SECONDS
-on_exit() {
-  local rc=$?
-  if [ $rc -ne 0 ]; then
-    echo "jvm: FAILED at step '$current' (exit $rc, $((SECONDS - t_start)) s); logs in target/jvm/logs"
-  fi
-}
-trap on_exit EXIT
-
-step() {
-  current=$1
-  shift
-  local t0=$SECONDS log="$LOG/$(echo "$current" | tr ' /' '__').log"
-  if "$@" >"$log" 2>&1; then
-    echo "jvm: ok   $current ($((SECONDS - t0)) s)"
-  else
-    echo "jvm: FAIL $current ($((SECONDS - t0)) s) — last lines of $log:"
-    tail -n 40 "$log"
-    return 1
-  fi
-}
-
-apt_updated=0
-apt_install() {
-  if [ "$apt_updated" -eq 0 ]; then
-    apt-get update -q
-    apt_updated=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
-}
+source scripts/lib-steps.sh
+steps_init jvm "$LOG"
 
 tools() {
   for t in java javac jar; do

@@ -20,33 +20,12 @@ LOG=$OUT/logs
 PY=$VENV/bin/python
 mkdir -p "$LOG"
 
-current=setup
-t_start=$SECONDS
-on_exit() {
-  local rc=$?
-  if [ $rc -ne 0 ]; then
-    echo "python: FAILED at step '$current' (exit $rc, $((SECONDS - t_start)) s); logs in target/python/logs"
-  fi
-}
-trap on_exit EXIT
-
-step() {
-  current=$1
-  shift
-  local t0=$SECONDS log="$LOG/$(echo "$current" | tr ' /' '__').log"
-  if "$@" >"$log" 2>&1; then
-    echo "python: ok   $current ($((SECONDS - t0)) s)"
-  else
-    echo "python: FAIL $current ($((SECONDS - t0)) s) — last lines of $log:"
-    tail -n 40 "$log"
-    return 1
-  fi
-}
+source scripts/lib-steps.sh
+steps_init python "$LOG"
 
 venv() {
   if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+    apt_install python3-venv
   fi
   [ -x "$PY" ] || python3 -m venv "$VENV"
   "$PY" -m pip install -q --disable-pip-version-check "maturin>=1.16,<2" pytest mypy tqdm types-tqdm

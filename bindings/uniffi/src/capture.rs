@@ -131,33 +131,47 @@ impl Capturer {
 }
 
 /// Verifies an archival package in the transfer (`YJ`) or preservation (`BC`) stage;
-/// `expected_sm3` is the package digest from the capture receipt.
-#[uniffi::export(default(stage = "YJ", expected_sm3 = None))]
+/// `expected_sm3` is the package digest from the capture receipt, `scheme` a 检测方案 id or TOML
+/// file (default: the stage's), `trust_dir` a folder of trusted root certificates.
+#[uniffi::export(default(stage = "YJ", expected_sm3 = None, scheme = None, trust_dir = None))]
 pub fn verify_package(
     path: String,
     stage: String,
     expected_sm3: Option<String>,
+    scheme: Option<String>,
+    trust_dir: Option<String>,
 ) -> Result<Report, GuidangError> {
     guard(|| {
         let stage = guidang::Stage::parse(&stage)
             .ok_or_else(|| guidang::Error::Config(format!("unknown stage `{stage}` (YJ or BC)")))?;
-        let opts = guidang::package::VerifyOptions {
+        let mut opts = guidang::package::VerifyOptions {
             stage,
             expected_sm3,
+            scheme: scheme
+                .as_deref()
+                .map(guidang::Scheme::resolve)
+                .transpose()?,
             ..Default::default()
         };
+        opts.check.trust_dir = trust_dir.map(PathBuf::from);
         guidang::package::verify_package(&PathBuf::from(&path), &opts)
     })
     .map(Report::from)
 }
 
 /// Verifies the signatures and e-seals of one document (OFD, PDF, 数电票 XML); the result as
-/// JSON (`format`, `signatures`, `notes`). Without `trust_dir`, trust is indeterminate.
-#[uniffi::export(default(trust_dir = None))]
-pub fn verify_signatures(path: String, trust_dir: Option<String>) -> Result<String, GuidangError> {
+/// JSON (`format`, `signatures`, `notes`). Without `trust_dir`, trust is indeterminate;
+/// `signer_certs` are certificates for bare signatures (OFD `Type=Sign` without a certificate).
+#[uniffi::export(default(trust_dir = None, signer_certs = []))]
+pub fn verify_signatures(
+    path: String,
+    trust_dir: Option<String>,
+    signer_certs: Vec<String>,
+) -> Result<String, GuidangError> {
     guard(|| {
         let opts = guidang::CheckOptions {
             trust_dir: trust_dir.map(PathBuf::from),
+            signer_certs: signer_certs.into_iter().map(PathBuf::from).collect(),
             ..Default::default()
         };
         let trust = guidang::authenticity::Trust::from_options(&opts)?;

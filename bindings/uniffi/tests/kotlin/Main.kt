@@ -246,6 +246,20 @@ fun main(args: Array<String>) {
                 check(v.stage == "YJ" && v.verdict != Verdict.FAIL) { "${v.verdict} ${v.failedCodes}" }
                 val tampered = verifyPackage(r.packagePath, "YJ", "0".repeat(64))
                 check("YJ-1-14" in tampered.failedCodes) { "${tampered.failedCodes}" }
+                // A 检测方案 and a trust folder by name; the preservation stage.
+                val anchors = kotlin.io.path.createTempDirectory("guidang-anchors").toFile()
+                try {
+                    val bc = verifyPackage(r.packagePath, stage = "BC", scheme = "bc-default", trustDir = anchors.path)
+                    check(bc.stage == "BC" && bc.verdict != Verdict.FAIL) { "${bc.verdict} ${bc.failedCodes}" }
+                } finally {
+                    anchors.deleteRecursively()
+                }
+                try {
+                    verifyPackage(r.packagePath, scheme = "no-such-scheme")
+                    throw AssertionError("unknown scheme accepted")
+                } catch (e: GuidangException) {
+                    check(e is GuidangException.Config && e.code == "config") { e.code }
+                }
             }
         } finally {
             outbox.deleteRecursively()
@@ -256,7 +270,7 @@ fun main(args: Array<String>) {
     test("signatures and invoices as JSON") {
         val ofd = File(root, "../shared/corpus/ofd/sign__v4signed.ofd")
         check(ofd.isFile) { "corpus missing: $ofd" }
-        val v = Json.parse(verifySignatures(ofd.path, null)) as Map<*, *>
+        val v = Json.parse(verifySignatures(ofd.path, null, listOf())) as Map<*, *>
         check((v["signatures"] as List<*>).isNotEmpty()) { "no signatures found" }
         val inv = Json.parse(extractInvoice(File(root, "fixtures/invoices/normal.xml").path)) as Map<*, *>
         check(inv["number"] is String) { "no invoice number" }
