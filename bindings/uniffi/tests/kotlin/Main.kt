@@ -257,8 +257,8 @@ fun main(args: Array<String>) {
                 try {
                     verifyPackage(r.packagePath, scheme = "no-such-scheme")
                     throw AssertionError("unknown scheme accepted")
-                } catch (e: GuidangException) {
-                    check(e is GuidangException.Config && e.code == "config") { e.code }
+                } catch (e: GuidangException.Config) {
+                    check(e.code == "config" && e.detail.contains("no-such-scheme")) { e.detail }
                 }
             }
         } finally {
