@@ -6,6 +6,11 @@ use crate::digest::{digest_reader, DigestAlg, Digests};
 use crate::formats::{self, FormatLimits, Identification, Inspection};
 use crate::record::Component;
 
+/// Streams a component's bytes somewhere while hashing them with the given algorithms (see
+/// [`ComponentFacts::measure_copying`]).
+pub type CopyBytes<'a> =
+    dyn FnMut(&mut dyn std::io::Read, &[DigestAlg]) -> crate::Result<Digests> + 'a;
+
 /// What guidang measured about one component.
 #[derive(Debug, Clone)]
 pub struct ComponentFacts {
@@ -55,7 +60,7 @@ impl ComponentFacts {
     pub fn measure_copying(
         c: &Component,
         limits: &FormatLimits,
-        copy: &mut dyn FnMut(&mut dyn std::io::Read, &[DigestAlg]) -> crate::Result<Digests>,
+        copy: &mut CopyBytes<'_>,
     ) -> crate::Result<ComponentFacts> {
         let algs = Self::algorithms(c);
         let mut src = match c.source.open() {
