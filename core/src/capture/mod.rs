@@ -8,9 +8,10 @@
 //! Each source byte is read once: for a new record id in a 件级 or BagIt package the checks'
 //! digest pass *is* the copy into the temporary package (SM3 on a helper thread beside SHA-256
 //! and the write); the package is finished only if no blocking check failed, and removed
-//! otherwise. An EEP (whose metadata, with each file's SM3, precedes the content) and a record id
-//! captured before (whose content is most likely unchanged, so nothing needs copying) are checked
-//! first and packaged afterwards.
+//! otherwise. For an EEP, whose metadata (with each file's SM3) precedes the Base64 content, the
+//! digest pass copies each source into a staging folder beside the temporary package and the EEP
+//! is encoded from those copies. A record id captured before (whose content is most likely
+//! unchanged, so nothing needs copying) is checked first and packaged only if needed.
 //!
 //! Idempotent: the same record id with the same content returns the earlier receipt; a different
 //! content is [`Error::Conflict`] unless a revision is asked for ([`Capturer::capture_revision`]).
@@ -28,7 +29,7 @@ pub use verify::{package_digest, verify_journal, JournalReport};
 use crate::catalogue::Scheme;
 use crate::checks::{CheckOptions, Checker, ComponentFacts};
 use crate::package::{
-    content_key, fsync_dir, remove_any, safe_component, write_package, ContentDigest,
+    content_key, copy_hashing, fsync_dir, remove_any, safe_component, write_package, ContentDigest,
     PackageBuilder, PackageFormat, PackageInput, PackageOptions,
 };
 use crate::report::{Report, Stage, Verdict};
@@ -322,12 +323,19 @@ impl Capturer {
         // or an id captured before, whose content is most likely unchanged) the checks run first
         // and the package is written afterwards, only if needed.
         let mut builder = None;
-        let report = if PackageBuilder::supports(self.cfg.format) && !self.is_known(&record.id)? {
+        let mut staged = None;
+        let stage_path = self.cfg.outbox.join(format!("{temp}.stage"));
+        let _stage_guard = TempGuard(Some(stage_path.clone()));
+        let report = if self.is_known(&record.id)? {
+            self.checker.check(record)?
+        } else if PackageBuilder::supports(self.cfg.format) {
             let (report, b) = self.check_copying(record, &temp_path)?;
             builder = Some(b);
             report
         } else {
-            self.checker.check(record)?
+            let (report, r) = self.check_staging(record, &stage_path)?;
+            staged = Some(r);
+            report
         };
         if report.verdict == Verdict::Fail && !report.blocking_failures().is_empty() {
             return Err(Error::Refused {
@@ -374,7 +382,7 @@ impl Capturer {
             .as_ref()
             .map(|e| (self.cfg.outbox.join(&e.package), e.package_sm3.clone()));
         let input = PackageInput {
-            record,
+            record: staged.as_ref().unwrap_or(record),
             digests: &digests,
             version: plan.version,
             revises: revises_path,
@@ -470,20 +478,44 @@ impl Capturer {
             )?);
         }
         let report = self.checker.check_facts(record, facts)?;
-        // The checks' other reads (format inspection, signatures) must have seen the same file.
-        for (c, (a, z)) in record
-            .components
-            .iter()
-            .zip(before.iter().zip(stamps(record)))
-        {
-            if *a != z {
-                return Err(Error::invalid(
-                    c.source.display_path(),
-                    "the file changed while it was being captured (size or modification time differs)",
-                ));
-            }
-        }
+        ensure_sources_unchanged(record, &before)?;
         Ok((report, b))
+    }
+
+    /// EEP, new id: the checks' one read of each source also copies it into a staging folder
+    /// beside the temporary package, and the EEP is then encoded from those copies, so each
+    /// source byte is read once (an EEP's metadata, with each file's SM3, precedes its Base64
+    /// content, so it cannot be written during the checks). Returns the report and the record
+    /// with its components pointing at the staged copies.
+    fn check_staging(&self, record: &Record, stage: &Path) -> Result<(Report, Record)> {
+        let before = stamps(record);
+        std::fs::create_dir(stage).map_err(|e| Error::io(stage, e))?;
+        let limits = self.checker.options().format_limits();
+        let mut staged = record.clone();
+        let mut facts = Vec::with_capacity(record.components.len());
+        for (i, c) in record.components.iter().enumerate() {
+            let path = stage.join(i.to_string());
+            let label = c.source.display_path();
+            facts.push(ComponentFacts::measure_copying(
+                c,
+                &limits,
+                &mut |src, algs| {
+                    let f = File::options()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .map_err(|e| Error::io(&path, e))?;
+                    let mut w = std::io::BufWriter::with_capacity(256 * 1024, f);
+                    let d = copy_hashing(src, &label, &mut w, &path, algs)?;
+                    std::io::Write::flush(&mut w).map_err(|e| Error::io(&path, e))?;
+                    Ok(d)
+                },
+            )?);
+            staged.components[i].source = crate::record::Source::Path(path);
+        }
+        let report = self.checker.check_facts(record, facts)?;
+        ensure_sources_unchanged(record, &before)?;
+        Ok((report, staged))
     }
 
     fn decide(&self, st: &State, record: &Record, key: &str, revision: bool) -> Result<Decision> {
@@ -567,8 +599,28 @@ impl Drop for TempGuard {
     }
 }
 
+/// The checks' other reads (format inspection, signatures) must have seen the same files as the
+/// copy: size and modification time must not have changed since `before`.
+fn ensure_sources_unchanged(record: &Record, before: &[Stamp]) -> Result<()> {
+    for (c, (a, z)) in record
+        .components
+        .iter()
+        .zip(before.iter().zip(stamps(record)))
+    {
+        if *a != z {
+            return Err(Error::invalid(
+                c.source.display_path(),
+                "the file changed while it was being captured (size or modification time differs)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+type Stamp = Option<(u64, Option<std::time::SystemTime>)>;
+
 /// Size and modification time of each file component (`None` for bytes in memory).
-fn stamps(record: &Record) -> Vec<Option<(u64, Option<std::time::SystemTime>)>> {
+fn stamps(record: &Record) -> Vec<Stamp> {
     record
         .components
         .iter()
