@@ -466,6 +466,7 @@ impl Capturer {
     /// pass; the caller's guard removes it otherwise.
     fn check_copying(&self, record: &Record, temp_path: &Path) -> Result<(Report, PackageBuilder)> {
         let before = stamps(record);
+        let t0 = std::time::Instant::now();
         let mut b = PackageBuilder::begin(self.cfg.format, record, temp_path, &self.cfg.package)?;
         let limits = self.checker.options().format_limits();
         let mut facts = Vec::with_capacity(record.components.len());
@@ -477,7 +478,9 @@ impl Capturer {
                 &mut |src, algs| b.add_content(i, src, &label, algs),
             )?);
         }
-        let report = self.checker.check_facts(record, facts)?;
+        let measured = t0.elapsed();
+        let mut report = self.checker.check_facts(record, facts)?;
+        add_measure_time(&mut report, measured);
         ensure_sources_unchanged(record, &before)?;
         Ok((report, b))
     }
@@ -489,6 +492,7 @@ impl Capturer {
     /// with its components pointing at the staged copies.
     fn check_staging(&self, record: &Record, stage: &Path) -> Result<(Report, Record)> {
         let before = stamps(record);
+        let t0 = std::time::Instant::now();
         std::fs::create_dir(stage).map_err(|e| Error::io(stage, e))?;
         let limits = self.checker.options().format_limits();
         let mut staged = record.clone();
@@ -513,7 +517,9 @@ impl Capturer {
             )?);
             staged.components[i].source = crate::record::Source::Path(path);
         }
-        let report = self.checker.check_facts(record, facts)?;
+        let measured = t0.elapsed();
+        let mut report = self.checker.check_facts(record, facts)?;
+        add_measure_time(&mut report, measured);
         ensure_sources_unchanged(record, &before)?;
         Ok((report, staged))
     }
@@ -615,6 +621,13 @@ fn ensure_sources_unchanged(record: &Record, before: &[Stamp]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The report's `measure` timing is the copy that measured the components; `total` includes it.
+fn add_measure_time(report: &mut Report, measured: std::time::Duration) {
+    let ms = (measured.as_secs_f64() * 1e6).round() / 1000.0;
+    report.timings_ms.insert("measure".into(), ms);
+    *report.timings_ms.entry("total".into()).or_default() += ms;
 }
 
 type Stamp = Option<(u64, Option<std::time::SystemTime>)>;
