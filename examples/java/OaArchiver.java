@@ -33,7 +33,7 @@ public final class OaArchiver implements AutoCloseable {
     OaArchiver(Path outbox) throws GuidangException {
         // format, schema, scheme, trust_dir, fsync; null = defaults (zip, the record's own schema,
         // gd-default, no trust anchors, fsync on).
-        this.capturer = new Capturer(outbox.toString(), new CaptureOptions("zip", null, "gd-default", null, null));
+        this.capturer = new Capturer(outbox.toString(), new CaptureOptions("zip", null, "gd-default", null, null, null));
     }
 
     /** Called by the OA workflow engine when a document reaches its final state. */

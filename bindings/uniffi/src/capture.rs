@@ -24,6 +24,9 @@ pub struct CaptureOptions {
     /// Folder of trusted root certificates.
     #[uniffi(default = None)]
     pub trust_dir: Option<String>,
+    /// clamd address (`unix:/path` or `tcp:host:port`) for the virus scan (4-2).
+    #[uniffi(default = None)]
+    pub clamd: Option<String>,
     /// fsync packages and journal (default true; false only for tests).
     #[uniffi(default = None)]
     pub fsync: Option<bool>,
@@ -102,6 +105,7 @@ impl Capturer {
                 cfg.scheme = guidang::Scheme::resolve(s)?;
             }
             cfg.check.trust_dir = options.trust_dir.map(PathBuf::from);
+            cfg.check.clamd = options.clamd;
             cfg.package.fsync = options.fsync.unwrap_or(true);
             Ok(Arc::new(Capturer {
                 inner: guidang::capture::Capturer::open(cfg)?,

@@ -267,6 +267,23 @@ fun main(args: Array<String>) {
         }
     }
 
+    test("capturer: the clamd option reaches the virus scan (4-2)") {
+        val outbox = kotlin.io.path.createTempDirectory("guidang-outbox").toFile()
+        try {
+            val opts = CaptureOptions(clamd = "unix:" + File(outbox, "no-clamd.sock").path, fsync = false)
+            Capturer(outbox.path, opts).use { cap ->
+                try {
+                    cap.capturePath(valid)
+                    throw AssertionError("captured although the configured scanner is unreachable")
+                } catch (e: GuidangException.Refused) {
+                    check(e.reportJson.contains("GD-4-2") && e.reportJson.contains("scan.unavailable")) { e.reportJson.take(300) }
+                }
+            }
+        } finally {
+            outbox.deleteRecursively()
+        }
+    }
+
     test("signatures and invoices as JSON") {
         val ofd = File(root, "../shared/corpus/ofd/sign__v4signed.ofd")
         check(ofd.isFile) { "corpus missing: $ofd" }
