@@ -318,10 +318,10 @@ impl Capturer {
         let temp_path = self.cfg.outbox.join(&temp);
         // Removes the temporary package on every way out until the journal owns it.
         let mut guard = TempGuard(Some(temp_path.clone()));
-        // A record id not captured before, in a two-phase format: the content is copied into the
-        // package while the checks read it, so each source byte is read once. Otherwise (EEP,
-        // or an id captured before, whose content is most likely unchanged) the checks run first
-        // and the package is written afterwards, only if needed.
+        // A record id not captured before: the checks' one read of each source is also the copy,
+        // into the package (件级, BagIt) or into a staging folder the EEP is encoded from. An id
+        // captured before (whose content is most likely unchanged) is checked without copying,
+        // and the package is written afterwards only if needed.
         let mut builder = None;
         let mut staged = None;
         let stage_path = self.cfg.outbox.join(format!("{temp}.stage"));
