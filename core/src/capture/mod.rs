@@ -478,9 +478,7 @@ impl Capturer {
                 &mut |src, algs| b.add_content(i, src, &label, algs),
             )?);
         }
-        let measured = t0.elapsed();
-        let mut report = self.checker.check_facts(record, facts)?;
-        add_measure_time(&mut report, measured);
+        let report = self.checker.check_facts(record, facts, t0.elapsed())?;
         ensure_sources_unchanged(record, &before)?;
         Ok((report, b))
     }
@@ -517,9 +515,7 @@ impl Capturer {
             )?);
             staged.components[i].source = crate::record::Source::Path(path);
         }
-        let measured = t0.elapsed();
-        let mut report = self.checker.check_facts(record, facts)?;
-        add_measure_time(&mut report, measured);
+        let report = self.checker.check_facts(record, facts, t0.elapsed())?;
         ensure_sources_unchanged(record, &before)?;
         Ok((report, staged))
     }
@@ -621,13 +617,6 @@ fn ensure_sources_unchanged(record: &Record, before: &[Stamp]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The report's `measure` timing is the copy that measured the components; `total` includes it.
-fn add_measure_time(report: &mut Report, measured: std::time::Duration) {
-    let ms = (measured.as_secs_f64() * 1e6).round() / 1000.0;
-    report.timings_ms.insert("measure".into(), ms);
-    *report.timings_ms.entry("total".into()).or_default() += ms;
 }
 
 type Stamp = Option<(u64, Option<std::time::SystemTime>)>;

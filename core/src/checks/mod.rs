@@ -169,8 +169,14 @@ impl Checker {
 
     /// Checks one record whose components the caller already measured, one
     /// [`ComponentFacts`] per component in order (capture measures them while copying the bytes
-    /// into the package, see [`ComponentFacts::measure_copying`]).
-    pub fn check_facts(&self, record: &Record, facts: Vec<ComponentFacts>) -> Result<Report> {
+    /// into the package, see [`ComponentFacts::measure_copying`]); `measured` is the time that
+    /// took, reported as the `measure` timing.
+    pub fn check_facts(
+        &self,
+        record: &Record,
+        facts: Vec<ComponentFacts>,
+        measured: std::time::Duration,
+    ) -> Result<Report> {
         if facts.len() != record.components.len() {
             return Err(Error::Config(format!(
                 "{} component facts given for {} components",
@@ -178,13 +184,13 @@ impl Checker {
                 record.components.len()
             )));
         }
-        self.check_measured(record, Some(facts))
+        self.check_measured(record, Some((facts, measured)))
     }
 
     fn check_measured(
         &self,
         record: &Record,
-        facts: Option<Vec<ComponentFacts>>,
+        facts: Option<(Vec<ComponentFacts>, std::time::Duration)>,
     ) -> Result<Report> {
         let schema = self.schema_for(record)?;
         let mut extra = Vec::new();
@@ -203,17 +209,23 @@ impl Checker {
         record: &Record,
         schema: Option<&Schema>,
         extra: Vec<Finding>,
-        measured: Option<Vec<ComponentFacts>>,
+        measured: Option<(Vec<ComponentFacts>, std::time::Duration)>,
     ) -> Result<(Report, Vec<ComponentFacts>)> {
-        let t0 = Instant::now();
-        let limits = self.options.format_limits();
-        let facts: Vec<ComponentFacts> = measured.unwrap_or_else(|| {
-            record
-                .components
-                .iter()
-                .map(|c| ComponentFacts::measure_with(c, &limits))
-                .collect()
-        });
+        let started = Instant::now();
+        let (facts, earlier) = match measured {
+            Some((f, d)) => (f, d),
+            None => {
+                let limits = self.options.format_limits();
+                let f = record
+                    .components
+                    .iter()
+                    .map(|c| ComponentFacts::measure_with(c, &limits))
+                    .collect();
+                (f, std::time::Duration::ZERO)
+            }
+        };
+        // Measured by the caller: that time counts as if the clock had started before it.
+        let t0 = started.checked_sub(earlier).unwrap_or(started);
         let mut timings = BTreeMap::new();
         timings.insert("measure".to_string(), ms(t0));
         let ctx = Ctx {
