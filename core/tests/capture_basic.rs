@@ -81,6 +81,8 @@ fn capture_each_format_then_verify_passes() {
         let j = verify_journal(out.path()).unwrap();
         assert!(j.ok(), "{:?}", j.problems);
         assert_eq!(j.entries, 1);
+        // Nothing temporary is left: no partial package, no EEP staging folder.
+        assert!(j.temporaries.is_empty(), "{format:?}: {:?}", j.temporaries);
         // Sources untouched.
         assert_eq!(
             std::fs::read(src.path().join("WS-2024-0001-附件.txt")).unwrap(),

@@ -28,9 +28,10 @@ pub use verify::{package_digest, verify_journal, JournalReport};
 
 use crate::catalogue::Scheme;
 use crate::checks::{CheckOptions, Checker, ComponentFacts};
+use crate::digest::{DigestAlg, Digests};
 use crate::package::{
-    content_key, copy_hashing, fsync_dir, remove_any, safe_component, write_package, ContentDigest,
-    PackageBuilder, PackageFormat, PackageInput, PackageOptions,
+    content_key, fsync_dir, remove_any, safe_component, write_package, ContentDigest, DirSink,
+    PackageBuilder, PackageFormat, PackageInput, PackageOptions, Sink,
 };
 use crate::report::{Report, Stage, Verdict};
 use crate::schema::Schema;
@@ -39,6 +40,7 @@ use journal::Journal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -324,8 +326,6 @@ impl Capturer {
         // and the package is written afterwards only if needed.
         let mut builder = None;
         let mut staged = None;
-        let stage_path = self.cfg.outbox.join(format!("{temp}.stage"));
-        let _stage_guard = TempGuard(Some(stage_path.clone()));
         let report = if self.is_known(&record.id)? {
             self.checker.check(record)?
         } else if PackageBuilder::supports(self.cfg.format) {
@@ -333,8 +333,9 @@ impl Capturer {
             builder = Some(b);
             report
         } else {
-            let (report, r) = self.check_staging(record, &stage_path)?;
-            staged = Some(r);
+            let stage = self.cfg.outbox.join(format!("{temp}.stage"));
+            let (report, r, stage_guard) = self.check_staging(record, &stage)?;
+            staged = Some((r, stage_guard));
             report
         };
         if report.verdict == Verdict::Fail && !report.blocking_failures().is_empty() {
@@ -382,7 +383,7 @@ impl Capturer {
             .as_ref()
             .map(|e| (self.cfg.outbox.join(&e.package), e.package_sm3.clone()));
         let input = PackageInput {
-            record: staged.as_ref().unwrap_or(record),
+            record: staged.as_ref().map_or(record, |(r, _)| r),
             digests: &digests,
             version: plan.version,
             revises: revises_path,
@@ -465,59 +466,65 @@ impl Capturer {
     /// checks' one read of the bytes is the copy. The package is finished later, if the checks
     /// pass; the caller's guard removes it otherwise.
     fn check_copying(&self, record: &Record, temp_path: &Path) -> Result<(Report, PackageBuilder)> {
-        let before = stamps(record);
-        let t0 = std::time::Instant::now();
         let mut b = PackageBuilder::begin(self.cfg.format, record, temp_path, &self.cfg.package)?;
-        let limits = self.checker.options().format_limits();
-        let mut facts = Vec::with_capacity(record.components.len());
-        for (i, c) in record.components.iter().enumerate() {
-            let label = c.source.display_path();
-            facts.push(ComponentFacts::measure_copying(
-                c,
-                &limits,
-                &mut |src, algs| b.add_content(i, src, &label, algs),
-            )?);
-        }
-        let report = self.checker.check_facts(record, facts, t0.elapsed())?;
-        ensure_sources_unchanged(record, &before)?;
+        let report = self.check_reading_once(record, &mut |i, src, label, algs| {
+            b.add_content(i, src, label, algs)
+        })?;
         Ok((report, b))
     }
 
     /// EEP, new id: the checks' one read of each source also copies it into a staging folder
     /// beside the temporary package, and the EEP is then encoded from those copies, so each
     /// source byte is read once (an EEP's metadata, with each file's SM3, precedes its Base64
-    /// content, so it cannot be written during the checks). Returns the report and the record
-    /// with its components pointing at the staged copies.
-    fn check_staging(&self, record: &Record, stage: &Path) -> Result<(Report, Record)> {
+    /// content, so it cannot be written during the checks). Returns the report, the record with
+    /// its components pointing at the staged copies, and the guard that removes them.
+    fn check_staging(&self, record: &Record, stage: &Path) -> Result<(Report, Record, TempGuard)> {
+        let guard = TempGuard(Some(stage.to_path_buf()));
+        let mut sink = DirSink::create(stage, false)?;
+        let report = self.check_reading_once(record, &mut |i, src, label, algs| {
+            sink.add_reader(&i.to_string(), src, label, algs)
+        })?;
+        let mut staged = record.clone();
+        for (i, c) in staged.components.iter_mut().enumerate() {
+            c.source = crate::record::Source::Path(sink.label(&i.to_string()));
+        }
+        Ok((report, staged, guard))
+    }
+
+    /// Runs the checks with each component measured while `copy(index, source, label, algs)`
+    /// streams it somewhere, then makes sure the sources did not change meanwhile: the checks'
+    /// other reads (format inspection, signatures) must have seen the same files as the copy.
+    fn check_reading_once(
+        &self,
+        record: &Record,
+        copy: &mut dyn FnMut(usize, &mut dyn Read, &Path, &[DigestAlg]) -> Result<Digests>,
+    ) -> Result<Report> {
         let before = stamps(record);
         let t0 = std::time::Instant::now();
-        std::fs::create_dir(stage).map_err(|e| Error::io(stage, e))?;
         let limits = self.checker.options().format_limits();
-        let mut staged = record.clone();
         let mut facts = Vec::with_capacity(record.components.len());
         for (i, c) in record.components.iter().enumerate() {
-            let path = stage.join(i.to_string());
             let label = c.source.display_path();
             facts.push(ComponentFacts::measure_copying(
                 c,
                 &limits,
-                &mut |src, algs| {
-                    let f = File::options()
-                        .write(true)
-                        .create_new(true)
-                        .open(&path)
-                        .map_err(|e| Error::io(&path, e))?;
-                    let mut w = std::io::BufWriter::with_capacity(256 * 1024, f);
-                    let d = copy_hashing(src, &label, &mut w, &path, algs)?;
-                    std::io::Write::flush(&mut w).map_err(|e| Error::io(&path, e))?;
-                    Ok(d)
-                },
+                &mut |src, algs| copy(i, src, &label, algs),
             )?);
-            staged.components[i].source = crate::record::Source::Path(path);
         }
         let report = self.checker.check_facts(record, facts, t0.elapsed())?;
-        ensure_sources_unchanged(record, &before)?;
-        Ok((report, staged))
+        for (c, (a, z)) in record
+            .components
+            .iter()
+            .zip(before.iter().zip(stamps(record)))
+        {
+            if *a != z {
+                return Err(Error::invalid(
+                    c.source.display_path(),
+                    "the file changed while it was being captured (size or modification time differs)",
+                ));
+            }
+        }
+        Ok(report)
     }
 
     fn decide(&self, st: &State, record: &Record, key: &str, revision: bool) -> Result<Decision> {
@@ -599,24 +606,6 @@ impl Drop for TempGuard {
             remove_any(&p);
         }
     }
-}
-
-/// The checks' other reads (format inspection, signatures) must have seen the same files as the
-/// copy: size and modification time must not have changed since `before`.
-fn ensure_sources_unchanged(record: &Record, before: &[Stamp]) -> Result<()> {
-    for (c, (a, z)) in record
-        .components
-        .iter()
-        .zip(before.iter().zip(stamps(record)))
-    {
-        if *a != z {
-            return Err(Error::invalid(
-                c.source.display_path(),
-                "the file changed while it was being captured (size or modification time differs)",
-            ));
-        }
-    }
-    Ok(())
 }
 
 type Stamp = Option<(u64, Option<std::time::SystemTime>)>;

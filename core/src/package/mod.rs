@@ -23,7 +23,7 @@ pub use eep::write_eep;
 pub use eep_read::{read_eep, EepDocument, EepLayer, EepSignature};
 pub use jianji::{write_jianji, JIANJI_CATALOGUE, JIANJI_DESCRIPTOR, JIANJI_MANIFEST_SM3};
 pub use sign::{SignatureAlg, SigningKey};
-pub(crate) use sink::fsync_dir;
+pub(crate) use sink::{fsync_dir, DirSink, Sink};
 pub use verify::{verify_package, VerifyOptions};
 
 use crate::digest::{DigestAlg, Digests};
